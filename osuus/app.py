@@ -1,0 +1,137 @@
+"""The web application: routers per context, sessions, CSRF, templates, error pages, headers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import structlog
+from litestar import Litestar, Request, Router, get
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.exceptions import HTTPException
+from litestar.openapi import OpenAPIConfig
+from litestar.static_files import create_static_files_router
+from litestar.stores.redis import RedisStore
+from litestar.template import TemplateConfig
+from litestar.plugins.jinja import JinjaTemplateEngine
+from piccolo.engine import engine_finder
+from redis.asyncio import Redis
+
+from osuus.platform import devmail
+from osuus.platform.accounts import routes as accounts
+from osuus.platform.context import provide_coop, provide_operator, provide_org, provide_viewer
+from osuus.platform.coops import routes as coops
+from osuus.platform.http import CoopResolver, LanguageAndRequestId, OrgResolver, SecurityHeaders, error_response, \
+    make_environment
+from osuus.platform.logging import configure_logging
+from osuus.platform.operators import routes as operators
+from osuus.platform.organisations import routes as organisations
+from osuus.platform.sessions import RotatingSessionConfig
+from osuus.platform.settings import Settings, get_settings
+from osuus.tenants.noticeboard import routes as noticeboard
+from osuus.tenants.profile import routes as profile
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+log = structlog.get_logger(__name__)
+
+
+@get("/healthz", include_in_schema=False)
+async def healthz(request: Request) -> dict[str, Any]:  # type: ignore[type-arg]
+    from osuus.platform.tenancy import public_unit
+
+    async with public_unit():
+        await engine_finder().run_ddl("SELECT 1")
+    await request.app.state.redis.ping()
+    return {"ok": True}
+
+
+def create_litestar(settings: Settings | None = None) -> Litestar:
+    settings = settings or get_settings()
+    configure_logging(settings)
+    if not settings.redis_url:
+        raise RuntimeError("REDIS_URL is not set: start through `osuus`, which starts embedded Redis")
+    redis = Redis.from_url(settings.redis_url)
+
+    async def start() -> None:
+        await engine_finder().start_connection_pool(min_size=settings.db_pool_min, max_size=settings.db_pool_max)
+        log.info("web.started")
+
+    async def stop() -> None:
+        await engine_finder().close_connection_pool()
+        await redis.aclose()
+        from osuus.workers.broker import close_broker
+
+        close_broker()
+
+    sessions = RotatingSessionConfig(
+        store="sessions",
+        key="osuus_session",
+        max_age=settings.session_days * 24 * 3600,
+        httponly=True,
+        secure=settings.production,
+        samesite="lax",
+        renew_on_access=True,
+    )
+    csrf = CSRFConfig(
+        secret=settings.secret_key,
+        cookie_name="osuus_csrf",
+        cookie_secure=settings.production,
+        cookie_httponly=True,
+        cookie_samesite="lax",
+        exclude=["/webhooks/"],
+    )
+    coop_router = Router(
+        path="/c/{slug:str}",
+        route_handlers=[*coops.HANDLERS, *noticeboard.HANDLERS, *profile.HANDLERS],
+        middleware=[CoopResolver()],
+        dependencies={"coop": Provide(provide_coop)},
+        include_in_schema=False,
+    )
+    api_router = Router(
+        path="/api/v1/coops/{slug:str}",
+        route_handlers=[*noticeboard.API_HANDLERS],
+        middleware=[CoopResolver()],
+        dependencies={"coop": Provide(provide_coop)},
+        tags=["coops"],
+    )
+    org_router = Router(
+        path="/o/{slug:str}",
+        route_handlers=organisations.HANDLERS,
+        middleware=[OrgResolver()],
+        dependencies={"org": Provide(provide_org)},
+        include_in_schema=False,
+    )
+    ops_router = Router(
+        path="/ops",
+        route_handlers=operators.HANDLERS,
+        dependencies={"operator": Provide(provide_operator)},
+        include_in_schema=False,
+    )
+    public_router = Router(path="/", route_handlers=[*accounts.HANDLERS, *devmail.HANDLERS],
+                           include_in_schema=False)
+    return Litestar(
+        route_handlers=[
+            public_router, coop_router, org_router, ops_router, api_router, healthz,
+            create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False),
+        ],
+        dependencies={"viewer": Provide(provide_viewer)},
+        middleware=[sessions.middleware],
+        stores={"sessions": RedisStore(redis, namespace="osuus_sessions")},
+        csrf_config=csrf,
+        template_config=TemplateConfig(instance=JinjaTemplateEngine.from_environment(make_environment())),
+        exception_handlers={HTTPException: error_response, Exception: error_response},
+        openapi_config=OpenAPIConfig(title="Osuus API", version="1", path="/schema"),
+        request_max_body_size=settings.max_body_bytes,
+        state=State({"settings": settings, "redis": redis}),
+        on_startup=[start],
+        on_shutdown=[stop],
+        debug=False,
+    )
+
+
+def create_app(settings: Settings | None = None) -> Any:
+    """The ASGI app: Litestar inside the headers and language wrappers (they also cover unmatched paths)."""
+    settings = settings or get_settings()
+    return LanguageAndRequestId(SecurityHeaders(create_litestar(settings), secure=settings.production))

@@ -1,0 +1,24 @@
+"""Piccolo's engine and app registry. The role (app or owner) is chosen once per process by OSUUS_DB_ROLE."""
+
+import os
+
+from piccolo.conf.apps import AppRegistry
+from piccolo.engine.postgres import PostgresEngine
+
+from osuus.platform.settings import get_settings
+
+_settings = get_settings()
+_role = os.environ.get("OSUUS_DB_ROLE", "app")
+_dsn = _settings.database_owner_url if _role == "owner" else _settings.database_url
+if not _dsn:
+    raise RuntimeError("DATABASE_URL is not set: start through `osuus`, which starts embedded PostgreSQL")
+
+DB = PostgresEngine(config={"dsn": _dsn}, extensions=(), log_queries=False)
+
+APP_REGISTRY = AppRegistry(
+    apps=[
+        "osuus.platform.piccolo_app",
+        "osuus.tenants.profile.piccolo_app",
+        "osuus.tenants.noticeboard.piccolo_app",
+    ]
+)

@@ -1,0 +1,1 @@
+"""The shared layer: settings, database and tenancy, accounts, regions, coops, organisations, operators."""

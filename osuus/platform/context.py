@@ -1,0 +1,199 @@
+"""Who is asking, and where: the viewer (signed-in person and their places) and the coop/organisation context."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from litestar import Request
+from litestar.exceptions import NotAuthorizedException, NotFoundException, PermissionDeniedException
+
+from osuus.platform.tables import Coop, CoopRole, Operator, Organisation, OrganisationRole, RegionCoordinator, User
+from osuus.platform.tenancy import public_unit
+
+
+@dataclass(frozen=True)
+class Place:
+    kind: str  # coop | org | ops
+    slug: str
+    name: str
+    roles: tuple[str, ...]
+
+    @property
+    def url(self) -> str:
+        return {"coop": f"/c/{self.slug}/", "org": f"/o/{self.slug}/", "ops": "/ops/"}[self.kind]
+
+
+@dataclass(frozen=True)
+class Viewer:
+    id: int
+    email: str
+    name: str
+    language: str
+    places: tuple[Place, ...] = ()
+    is_operator: bool = False
+    coordinator_regions: tuple[int, ...] = ()
+
+    def coop_roles(self, slug: str) -> tuple[str, ...]:
+        for place in self.places:
+            if place.kind == "coop" and place.slug == slug:
+                return place.roles
+        return ()
+
+    def org_roles(self, slug: str) -> tuple[str, ...]:
+        for place in self.places:
+            if place.kind == "org" and place.slug == slug:
+                return place.roles
+        return ()
+
+
+@dataclass(frozen=True)
+class CoopContext:
+    """A coop as seen by one signed-in person with at least one role there."""
+
+    id: int
+    slug: str
+    name: str
+    status: str
+    roles: tuple[str, ...]
+    viewer: Viewer
+    region_id: int = 0
+
+    def has(self, *roles: str) -> bool:
+        return any(r in self.roles for r in roles)
+
+    def require(self, *roles: str) -> None:
+        if not self.has(*roles):
+            raise PermissionDeniedException()
+
+
+@dataclass(frozen=True)
+class OrgContext:
+    id: int
+    slug: str
+    name: str
+    kind: str
+    roles: tuple[str, ...]
+    viewer: Viewer
+
+    def require(self, *roles: str) -> None:
+        if not any(r in self.roles for r in roles):
+            raise PermissionDeniedException()
+
+
+@dataclass
+class _Places:
+    items: list[Place] = field(default_factory=list)
+
+
+async def load_viewer(user_id: int) -> Viewer | None:
+    async with public_unit(user_id=user_id):
+        user = await User.select(User.id, User.email, User.name, User.language, User.is_active).where(
+            User.id == user_id
+        ).first().run()
+        if user is None or not user["is_active"]:
+            return None
+        coop_rows = await CoopRole.select(
+            CoopRole.role, CoopRole.coop.slug, CoopRole.coop.name, CoopRole.coop.status
+        ).where(CoopRole.user == user_id).order_by(CoopRole.coop.name).run()
+        org_rows = await OrganisationRole.select(
+            OrganisationRole.role, OrganisationRole.organisation.slug, OrganisationRole.organisation.name
+        ).where(OrganisationRole.user == user_id).order_by(OrganisationRole.organisation.name).run()
+        is_operator = await Operator.exists().where(Operator.user == user_id).run()
+        regions = await RegionCoordinator.select(RegionCoordinator.region).where(
+            RegionCoordinator.user == user_id
+        ).run()
+    places: dict[tuple[str, str], Place] = {}
+    for row in coop_rows:
+        key = ("coop", row["coop.slug"])
+        old = places.get(key)
+        roles = (*old.roles, row["role"]) if old else (row["role"],)
+        places[key] = Place("coop", row["coop.slug"], row["coop.name"], roles)
+    for row in org_rows:
+        key = ("org", row["organisation.slug"])
+        old = places.get(key)
+        roles = (*old.roles, row["role"]) if old else (row["role"],)
+        places[key] = Place("org", row["organisation.slug"], row["organisation.name"], roles)
+    if is_operator or regions:
+        places[("ops", "")] = Place("ops", "", "", ("operator",) if is_operator else ("coordinator",))
+    return Viewer(
+        id=user["id"],
+        email=user["email"],
+        name=user["name"],
+        language=user["language"],
+        places=tuple(places.values()),
+        is_operator=is_operator,
+        coordinator_regions=tuple(r["region"] for r in regions),
+    )
+
+
+async def provide_viewer(request: Request) -> Viewer | None:  # type: ignore[type-arg]
+    cached = request.scope["state"].get("osuus_viewer", ...)
+    if cached is not ...:
+        return cached  # type: ignore[no-any-return]
+    uid = request.session.get("uid")
+    viewer = await load_viewer(int(uid)) if uid else None
+    if uid and viewer is None:
+        request.clear_session()
+    request.scope["state"]["osuus_viewer"] = viewer
+    return viewer
+
+
+def require_viewer(viewer: Viewer | None) -> Viewer:
+    if viewer is None:
+        raise NotAuthorizedException()
+    return viewer
+
+
+async def find_coop(slug: str) -> dict[str, object] | None:
+    async with public_unit():
+        return await Coop.select(Coop.id, Coop.slug, Coop.name, Coop.status, Coop.region).where(
+            Coop.slug == slug
+        ).first().run()
+
+
+async def find_org(slug: str) -> dict[str, object] | None:
+    async with public_unit():
+        return await Organisation.select(
+            Organisation.id, Organisation.slug, Organisation.name, Organisation.kind
+        ).where(Organisation.slug == slug).first().run()
+
+
+async def provide_coop(request: Request, viewer: Viewer | None) -> CoopContext:  # type: ignore[type-arg]
+    """The coop named in the path (resolved by CoopResolver), for a person with a role there."""
+    coop = request.scope["state"].get("osuus_coop")
+    if coop is None:
+        raise NotFoundException()
+    who = require_viewer(viewer)
+    roles = who.coop_roles(str(coop["slug"]))
+    if not roles:
+        raise PermissionDeniedException()
+    return CoopContext(
+        id=int(coop["id"]),
+        slug=str(coop["slug"]),
+        name=str(coop["name"]),
+        status=str(coop["status"]),
+        roles=roles,
+        viewer=who,
+        region_id=int(coop["region"]),
+    )
+
+
+async def provide_org(request: Request, viewer: Viewer | None) -> OrgContext:  # type: ignore[type-arg]
+    org = request.scope["state"].get("osuus_org")
+    if org is None:
+        raise NotFoundException()
+    who = require_viewer(viewer)
+    roles = who.org_roles(str(org["slug"]))
+    if not roles:
+        raise PermissionDeniedException()
+    return OrgContext(
+        id=int(org["id"]), slug=str(org["slug"]), name=str(org["name"]), kind=str(org["kind"]), roles=roles,
+        viewer=who,
+    )
+
+
+async def provide_operator(viewer: Viewer | None) -> Viewer:
+    who = require_viewer(viewer)
+    if not (who.is_operator or who.coordinator_regions):
+        raise PermissionDeniedException()
+    return who

@@ -1,0 +1,208 @@
+"""Web plumbing shared by every context: templates, forms, error pages, headers, language, tenant resolution."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import structlog
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException, NotFoundException
+from litestar.middleware import ASGIMiddleware
+from litestar.response import Redirect, Template
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+from osuus.platform import i18n
+from osuus.platform.context import find_coop, find_org
+
+log = structlog.get_logger(__name__)
+TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "templates"
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'"
+)
+
+
+def make_environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATE_DIR)),
+        autoescape=select_autoescape(["html", "txt"]),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=i18n.gettext, ngettext=i18n.ngettext, newstyle=True
+    )
+    env.filters.update(eur=i18n.eur, date_long=i18n.date_long, datetime_short=i18n.datetime_short,
+                       number=i18n.number)
+    env.globals.update(LANGUAGES=i18n.LANGUAGES, LANGUAGE_NAMES=i18n.LANGUAGE_NAMES,
+                       get_language=i18n.get_language)
+    return env
+
+
+@dataclass
+class Form:
+    """Submitted values and errors (message ids, translated in the template). Values are always kept."""
+
+    values: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any] | None) -> Form:
+        values = {}
+        for key, value in (data or {}).items():
+            if key == "_csrf_token":
+                continue
+            if isinstance(value, list):
+                value = value[-1] if value else ""
+            values[key] = str(value).strip() if key not in {"password", "password2"} else str(value)
+        return cls(values=values)
+
+    def get(self, name: str) -> str:
+        return self.values.get(name, "")
+
+    def error(self, name: str, message: str) -> None:
+        self.errors.setdefault(name, message)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def page(request: Request, template: str, status: int = 200, **context: Any) -> Template:  # type: ignore[type-arg]
+    context.setdefault("viewer", request.scope["state"].get("osuus_viewer"))
+    context.setdefault("form", Form())
+    context["path"] = request.url.path
+    context["dev_mode"] = request.app.state.settings.development
+    return Template(template_name=template, context=context, status_code=status)
+
+
+def safe_next(value: str | None, default: str = "/me") -> str:
+    """Only local paths may be redirect targets."""
+    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
+        return value
+    return default
+
+
+_ERROR_TEXT = {
+    400: ("The request could not be read", "Go back and try again."),
+    403: ("You do not have access to this page", "If you think you should have access, ask your coop's admin."),
+    404: ("Page not found", "Check the address. The page may have been removed."),
+    405: ("This action is not possible here", "Go back and try again."),
+    413: ("The form was too large", "Send less text or smaller files."),
+    429: ("Too many tries", "Wait 15 minutes and try again."),
+    500: ("Something went wrong on our side", "Your data is safe. Try again in a moment."),
+}
+
+
+def error_response(request: Request, exc: Exception) -> Response[Any]:  # type: ignore[type-arg]
+    status = exc.status_code if isinstance(exc, HTTPException) else 500
+    if status >= 500:
+        log.exception("http.error", path=request.url.path, error=type(exc).__name__)
+    if request.url.path.startswith("/api/"):
+        title = _ERROR_TEXT.get(status, _ERROR_TEXT[400])[0]
+        return Response({"status": status, "error": i18n.gettext(title)}, status_code=status,
+                        media_type=MediaType.JSON)
+    if status == 401:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return Redirect(f"/signin?next={quote(target)}", status_code=303)
+    csrf = status == 403 and "CSRF" in str(getattr(exc, "detail", ""))
+    title, advice = _ERROR_TEXT.get(status, _ERROR_TEXT[400] if status < 500 else _ERROR_TEXT[500])
+    if csrf:
+        title, advice = ("The form had expired", "Go back, load the page again and send the form again.")
+    response = page(request, "errors/error.html", status=status, status_code=status, title=title, advice=advice)
+    return response.to_asgi_response(request.app, request)  # type: ignore[return-value]
+
+
+class SecurityHeaders:
+    """Adds CSP (no inline script), frame-ancestors none, Referrer-Policy and nosniff to every response."""
+
+    def __init__(self, app: ASGIApp, secure: bool) -> None:
+        self.app = app
+        self.secure = secure
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers += [
+                    (b"content-security-policy", CSP.encode()),
+                    (b"referrer-policy", b"same-origin"),
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"x-frame-options", b"DENY"),
+                    (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
+                ]
+                if self.secure:
+                    headers.append((b"strict-transport-security", b"max-age=31536000; includeSubDomains"))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+_COOKIE = re.compile(r"(?:^|;\s*)lang=([a-z]{2})")
+
+
+class LanguageAndRequestId:
+    """Sets the request's language from the `lang` cookie and binds a request id to the logs."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        cookie = b""
+        for name, value in scope.get("headers", []):
+            if name == b"cookie":
+                cookie = value
+        match = _COOKIE.search(cookie.decode("latin-1"))
+        token = i18n.set_language(match.group(1) if match else i18n.DEFAULT_LANGUAGE)
+        structlog.contextvars.bind_contextvars(request_id=secrets.token_hex(6), path=scope.get("path"))
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            i18n.reset_language(token)
+            structlog.contextvars.clear_contextvars()
+
+
+class CoopResolver(ASGIMiddleware):
+    """Resolves /c/{slug}/… to the coop once per request; an unknown slug is a 404 page."""
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        slug = scope.get("path_params", {}).get("slug", "")
+        coop = await find_coop(slug) if slug else None
+        if coop is None:
+            raise NotFoundException()
+        scope["state"]["osuus_coop"] = coop
+        structlog.contextvars.bind_contextvars(coop_id=coop["id"])
+        await next_app(scope, receive, send)
+
+
+class OrgResolver(ASGIMiddleware):
+    """Resolves /o/{slug}/… to the organisation once per request; unknown is a 404 page."""
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        slug = scope.get("path_params", {}).get("slug", "")
+        org = await find_org(slug) if slug else None
+        if org is None:
+            raise NotFoundException()
+        scope["state"]["osuus_org"] = org
+        structlog.contextvars.bind_contextvars(org_id=org["id"])
+        await next_app(scope, receive, send)
+
+
+def client_ip(request: Request) -> str:  # type: ignore[type-arg]
+    return request.client.host if request.client else ""

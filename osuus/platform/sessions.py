@@ -1,0 +1,30 @@
+"""Server-side sessions in Redis whose id is replaced at sign-in (no session fixation)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from litestar.connection import ASGIConnection
+from litestar.middleware.session.server_side import ServerSideSessionBackend, ServerSideSessionConfig
+
+
+class RotatingSessionBackend(ServerSideSessionBackend):
+    def get_session_id(self, connection: ASGIConnection) -> str:  # type: ignore[type-arg]
+        state = connection.scope["state"]
+        if state.get("osuus_rotate_session"):
+            if "osuus_new_session_id" not in state:
+                state["osuus_old_session_id"] = connection.cookies.get(self.config.key)
+                state["osuus_new_session_id"] = self.generate_session_id()
+            return str(state["osuus_new_session_id"])
+        return super().get_session_id(connection)
+
+    async def store_in_message(self, scope_session, message, connection) -> None:  # type: ignore[no-untyped-def]
+        await super().store_in_message(scope_session, message, connection)
+        old = connection.scope["state"].get("osuus_old_session_id")
+        if old:
+            await self.delete(old, store=self.config.get_store_from_app(connection.scope["app"]))
+
+
+@dataclass
+class RotatingSessionConfig(ServerSideSessionConfig):
+    _backend_class: type[ServerSideSessionBackend] = field(default=RotatingSessionBackend, init=False)  # type: ignore[assignment]

@@ -1,0 +1,1 @@
+"""Everything a cooperative owns, one folder per bounded context."""
