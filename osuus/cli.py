@@ -119,10 +119,12 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
     ensure_services()
     from dramatiq.cli import main as dramatiq_main
+    from dramatiq.cli import make_argument_parser
 
-    return int(dramatiq_main(
+    parsed = make_argument_parser().parse_args(
         ["osuus.workers.actors", "--processes", str(args.processes), "--threads", str(args.threads)]
-    ) or 0)
+    )
+    return int(dramatiq_main(parsed) or 0)
 
 
 def cmd_scheduler(_: argparse.Namespace) -> int:
@@ -196,10 +198,11 @@ def cmd_dev(args: argparse.Namespace) -> int:
         if subprocess.call(py + step, env=env) != 0:
             services.stop()
             return 1
+    # Each child leads its own process group, so stopping it also stops what it forked (Dramatiq's workers).
     children = [
-        subprocess.Popen(py + ["web"], env=env),
-        subprocess.Popen(py + ["worker", "--threads", "2"], env=env),
-        subprocess.Popen(py + ["scheduler"], env=env),
+        subprocess.Popen(py + ["web"], env=env, start_new_session=True),
+        subprocess.Popen(py + ["worker", "--threads", "2"], env=env, start_new_session=True),
+        subprocess.Popen(py + ["scheduler"], env=env, start_new_session=True),
     ]
     settings = get_settings()
     url = f"http://{settings.web_host}:{settings.web_port}/"
@@ -223,17 +226,23 @@ def cmd_dev(args: argparse.Namespace) -> int:
         while not stopping and all(c.poll() is None for c in children):
             time.sleep(0.3)
     finally:
-        for child in children:
-            if child.poll() is None:
-                child.send_signal(signal.SIGTERM)
-        for child in children:
-            try:
-                child.wait(15)
-            except subprocess.TimeoutExpired:
-                child.kill()
+        _stop_children(children)
         services.stop()
         print("osuus: stopped; nothing is left running")
     return 0
+
+
+def _stop_children(children: list[subprocess.Popen[bytes]], grace: float = 10) -> None:
+    for child in children:
+        if child.poll() is None:
+            child.send_signal(signal.SIGTERM)  # the leader stops its own children (Dramatiq forwards it)
+    deadline = time.monotonic() + grace
+    for child in children:
+        try:
+            child.wait(max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            os.killpg(child.pid, signal.SIGKILL)
+            child.wait()
 
 
 def _wait_for(url: str, seconds: float) -> None:

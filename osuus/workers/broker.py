@@ -43,7 +43,8 @@ class DatabasePool(Middleware):
             engine_finder().start_connection_pool(min_size=settings.db_pool_min, max_size=settings.db_pool_max)
         )
 
-    def after_worker_shutdown(self, broker: dramatiq.Broker, worker: dramatiq.Worker) -> None:
+    def before_worker_shutdown(self, broker: dramatiq.Broker, worker: dramatiq.Worker) -> None:
+        # Before, not after: AsyncIO's after_worker_shutdown stops the loop this must run on.
         from dramatiq.asyncio import get_event_loop_thread
         from piccolo.engine import engine_finder
 
