@@ -104,15 +104,15 @@ async def load_viewer(user_id: int) -> Viewer | None:
         ).run()
     places: dict[tuple[str, str], Place] = {}
     for row in coop_rows:
-        key = ("coop", row["coop.slug"])
+        key = ("coop", row["coop_id.slug"])
         old = places.get(key)
         roles = (*old.roles, row["role"]) if old else (row["role"],)
-        places[key] = Place("coop", row["coop.slug"], row["coop.name"], roles)
+        places[key] = Place("coop", row["coop_id.slug"], row["coop_id.name"], roles)
     for row in org_rows:
-        key = ("org", row["organisation.slug"])
+        key = ("org", row["organisation_id.slug"])
         old = places.get(key)
         roles = (*old.roles, row["role"]) if old else (row["role"],)
-        places[key] = Place("org", row["organisation.slug"], row["organisation.name"], roles)
+        places[key] = Place("org", row["organisation_id.slug"], row["organisation_id.name"], roles)
     if is_operator or regions:
         places[("ops", "")] = Place("ops", "", "", ("operator",) if is_operator else ("coordinator",))
     return Viewer(
@@ -122,7 +122,7 @@ async def load_viewer(user_id: int) -> Viewer | None:
         language=user["language"],
         places=tuple(places.values()),
         is_operator=is_operator,
-        coordinator_regions=tuple(r["region"] for r in regions),
+        coordinator_regions=tuple(r["region_id"] for r in regions),
     )
 
 
@@ -174,7 +174,7 @@ async def provide_coop(request: Request, viewer: Viewer | None) -> CoopContext: 
         status=str(coop["status"]),
         roles=roles,
         viewer=who,
-        region_id=int(coop["region"]),
+        region_id=int(coop["region_id"]),
     )
 
 

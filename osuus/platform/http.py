@@ -117,8 +117,7 @@ def error_response(request: Request, exc: Exception) -> Response[Any]:  # type: 
     title, advice = _ERROR_TEXT.get(status, _ERROR_TEXT[400] if status < 500 else _ERROR_TEXT[500])
     if csrf:
         title, advice = ("The form had expired", "Go back, load the page again and send the form again.")
-    response = page(request, "errors/error.html", status=status, status_code=status, title=title, advice=advice)
-    return response.to_asgi_response(request.app, request)  # type: ignore[return-value]
+    return page(request, "errors/error.html", status=status, status_code=status, title=title, advice=advice)
 
 
 class SecurityHeaders:

@@ -111,18 +111,18 @@ async def find_invitation(raw: str) -> InvitationView | None:
         ).where(Invitation.token_hash == hashed).first().run()
         if row is None or row["accepted_at"] is not None or row["expires_at"] <= now():
             return None
-        if row["coop"]:
-            place = await Coop.select(Coop.name, Coop.slug).where(Coop.id == row["coop"]).first().run()
+        if row["coop_id"]:
+            place = await Coop.select(Coop.name, Coop.slug).where(Coop.id == row["coop_id"]).first().run()
             url = f"/c/{place['slug']}/" if place else "/me"
         else:
             place = await Organisation.select(Organisation.name, Organisation.slug).where(
-                Organisation.id == row["organisation"]
+                Organisation.id == row["organisation_id"]
             ).first().run()
             url = f"/o/{place['slug']}/" if place else "/me"
         exists = await User.exists().where(User.email == row["email"]).run()
     return InvitationView(
         email=row["email"], name=row["name"], role=row["role"], place=place["name"] if place else "",
-        coop_id=row["coop"], org_id=row["organisation"], account_exists=exists, url=url,
+        coop_id=row["coop_id"], org_id=row["organisation_id"], account_exists=exists, url=url,
     )
 
 

@@ -32,10 +32,10 @@ async def enqueue(actor: str, **payload: Any) -> int:
 def _message(row: dict[str, Any]) -> Message[Any]:
     return Message(
         queue_name=QUEUE,
-        actor_name=row["actor"],
+        actor_name=row["actor_id"],
         args=(),
         kwargs={"outbox_id": row["id"], **row["payload"]},
-        options={"coop_id": row["coop"], "outbox_id": row["id"]},
+        options={"coop_id": row["coop_id"], "outbox_id": row["id"]},
     )
 
 

@@ -81,7 +81,7 @@ async def _use_token(raw: str, purpose: str) -> int | None:
         & EmailToken.used_at.is_null()
         & (EmailToken.expires_at > now())
     ).returning(EmailToken.user).run()
-    return int(rows[0]["user"]) if rows else None
+    return int(rows[0]["user_id"]) if rows else None
 
 
 async def verify_email(raw: str) -> bool:

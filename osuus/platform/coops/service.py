@@ -47,7 +47,7 @@ async def people(ctx: CoopContext) -> tuple[list[RoleView], list[PendingInvitati
             (Invitation.coop == ctx.id) & Invitation.accepted_at.is_null()
             & (Invitation.expires_at > dt.datetime.now(dt.UTC))
         ).order_by(Invitation.created_at).run()
-    roles = [RoleView(r["id"], r["user"], r["user.name"], r["user.email"], r["role"], r["created_at"]) for r in rows]
+    roles = [RoleView(r["id"], r["user_id"], r["user_id.name"], r["user_id.email"], r["role"], r["created_at"]) for r in rows]
     return roles, [PendingInvitation(**p) for p in pending]
 
 
@@ -58,7 +58,7 @@ async def get_role(ctx: CoopContext, role_id: int) -> RoleView:
         ).where((CoopRole.coop == ctx.id) & (CoopRole.id == role_id)).first().run()
     if r is None:
         raise NotFoundException()
-    return RoleView(r["id"], r["user"], r["user.name"], r["user.email"], r["role"], r["created_at"])
+    return RoleView(r["id"], r["user_id"], r["user_id.name"], r["user_id.email"], r["role"], r["created_at"])
 
 
 async def remove_role(ctx: CoopContext, role_id: int, ip: str) -> None:
@@ -77,8 +77,8 @@ async def remove_role(ctx: CoopContext, role_id: int, ip: str) -> None:
             raise LastAdminError()
         await CoopRole.delete().where((CoopRole.coop == ctx.id) & (CoopRole.id == role_id)).run()
         await Activity.insert(Activity(coop=ctx.id, actor=ctx.viewer.id, kind="role.removed",
-                                       summary=f"{row['user.email']}: {row['role']}")).run()
-        await audit.record("role.removed", actor_id=ctx.viewer.id, coop_id=ctx.id, target=row["user.email"], ip=ip,
+                                       summary=f"{row['user_id.email']}: {row['role']}")).run()
+        await audit.record("role.removed", actor_id=ctx.viewer.id, coop_id=ctx.id, target=row["user_id.email"], ip=ip,
                            role=row["role"])
 
 

@@ -72,9 +72,9 @@ async def overview(viewer: Viewer) -> list[RegionRow]:
     result = {r["id"]: RegionRow(r["id"], r["slug"], r["name"]) for r in regions
               if viewer.is_operator or r["id"] in viewer.coordinator_regions}
     for c in coops:
-        if c["region"] in result:
+        if c["region_id"] in result:
             n = by_coop.get(c["id"], {})
-            result[c["region"]].coops.append(CoopRow(c["id"], c["slug"], c["name"], c["status"], c["business_id"],
+            result[c["region_id"]].coops.append(CoopRow(c["id"], c["slug"], c["name"], c["status"], c["business_id"],
                                                      int(n.get("people", 0)), int(n.get("admins", 0))))
     return list(result.values())
 
@@ -132,7 +132,7 @@ async def create_coop(viewer: Viewer, form: Form, ip: str) -> int | None:
     require_operator(viewer)
     slug, name, business_id = _check_slug(form), _check_name(form), _check_business_id(form)
     regions = dict(await region_choices(viewer))
-    region_id = int(form.get("region")) if form.get("region").isdigit() else 0
+    region_id = int(form.get("region_id")) if form.get("region_id").isdigit() else 0
     if region_id not in regions:
         form.error("region", N_("Choose a region"))
     if not form.ok:
@@ -153,7 +153,7 @@ async def coop_detail(viewer: Viewer, coop_id: int) -> dict[str, Any]:
     async with operator_unit(viewer.id):
         row = await Coop.select(Coop.id, Coop.slug, Coop.name, Coop.status, Coop.business_id, Coop.region.name,
                                 Coop.region).where(Coop.id == coop_id).first().run()
-    if row is None or not (viewer.is_operator or row["region"] in viewer.coordinator_regions):
+    if row is None or not (viewer.is_operator or row["region_id"] in viewer.coordinator_regions):
         raise NotFoundException()
     return row
 
@@ -237,7 +237,7 @@ async def search_audit(viewer: Viewer, text: str, action: str, ip: str, limit: i
         rows = await query.order_by(AuditLog.id, ascending=False).limit(limit).run()
         await audit.record("ops.audit_searched", actor_id=viewer.id, target=text[:200], ip=ip, action_filter=action)
     return [
-        AuditRow(r["at"], r["actor.email"] or "", r["action"], r["coop.slug"] or "", r["organisation.slug"] or "",
+        AuditRow(r["at"], r["actor_id.email"] or "", r["action"], r["coop_id.slug"] or "", r["organisation_id.slug"] or "",
                  r["target"], r["ip"],
                  json.dumps(r["detail"] if isinstance(r["detail"], dict) else json.loads(r["detail"] or "{}"),
                             ensure_ascii=False))

@@ -21,4 +21,4 @@ async def org_people(ctx: OrgContext) -> list[OrgPerson]:
         rows = await OrganisationRole.select(
             OrganisationRole.user.name, OrganisationRole.user.email, OrganisationRole.role
         ).where(OrganisationRole.organisation == ctx.id).order_by(OrganisationRole.user.name).run()
-    return [OrgPerson(r["user.name"], r["user.email"], r["role"]) for r in rows]
+    return [OrgPerson(r["user_id.name"], r["user_id.email"], r["role"]) for r in rows]

@@ -39,15 +39,15 @@ class ActivityView:
 
 
 def _view(row: dict[str, object], ctx: CoopContext | None = None) -> NoticeView:
-    can_delete = bool(ctx and (ctx.has("admin") or row["author"] == ctx.viewer.id))
+    can_delete = bool(ctx and (ctx.has("admin") or row["author_id"] == ctx.viewer.id))
     return NoticeView(
         id=int(row["id"]),  # type: ignore[call-overload]
         title=str(row["title"]),
         body=str(row["body"]),
-        author=str(row["author.name"]),
+        author=str(row["author_id.name"]),
         created_at=row["created_at"],  # type: ignore[arg-type]
-        organisation=row.get("organisation.name"),  # type: ignore[arg-type]
-        coop_name=str(row.get("coop.name") or ""),
+        organisation=row.get("organisation_id.name"),  # type: ignore[arg-type]
+        coop_name=str(row.get("coop_id.name") or ""),
         can_delete=can_delete,
     )
 
@@ -78,7 +78,7 @@ async def recent_activity(ctx: CoopContext, limit: int = 10) -> list[ActivityVie
         rows = await Activity.select(Activity.at, Activity.kind, Activity.actor.name, Activity.summary).where(
             Activity.coop == ctx.id
         ).order_by(Activity.at, ascending=False).limit(limit).run()
-    return [ActivityView(r["at"], r["kind"], r["actor.name"] or "", r["summary"]) for r in rows]
+    return [ActivityView(r["at"], r["kind"], r["actor_id.name"] or "", r["summary"]) for r in rows]
 
 
 async def partner_choices(ctx: CoopContext) -> list[tuple[int, str]]:
@@ -87,12 +87,12 @@ async def partner_choices(ctx: CoopContext) -> list[tuple[int, str]]:
         region = await Coop.select(Coop.region).where(Coop.id == ctx.id).first().run()
         rows = await OrganisationRegion.select(
             OrganisationRegion.organisation, OrganisationRegion.organisation.name
-        ).where(OrganisationRegion.region == region["region"]).order_by(OrganisationRegion.organisation.name).run()
-    return [(r["organisation"], r["organisation.name"]) for r in rows]
+        ).where(OrganisationRegion.region == region["region_id"]).order_by(OrganisationRegion.organisation.name).run()
+    return [(r["organisation_id"], r["organisation_id.name"]) for r in rows]
 
 
 def check_notice_form(form: Form, partners: list[tuple[int, str]]) -> int | None:
-    title, body, to = form.get("title"), form.get("body"), form.get("organisation")
+    title, body, to = form.get("title"), form.get("body"), form.get("organisation_id")
     if not title:
         form.error("title", N_("Write a title for the notice"))
     elif len(title) > 200:
@@ -139,7 +139,7 @@ async def delete_notice(ctx: CoopContext, notice_id: int, ip: str) -> None:
         ).lock_rows("UPDATE").first().run()
         if row is None:
             raise NotFoundException()
-        if not (ctx.has("admin") or row["author"] == ctx.viewer.id):
+        if not (ctx.has("admin") or row["author_id"] == ctx.viewer.id):
             from litestar.exceptions import PermissionDeniedException
 
             raise PermissionDeniedException()
