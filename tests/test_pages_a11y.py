@@ -1,0 +1,576 @@
+"""Every page in a real browser: axe-core (WCAG 2.x A/AA), languages, reflow at 320 px, target size, keyboard.
+
+The real app runs under uvicorn in a subprocess against the harness's PostgreSQL and Redis; headless Chromium
+(Debian's /usr/bin/chromium, never a Playwright download) visits each page as the right person. Forms are also
+submitted empty so that their error state is checked. Screenshots go to var/screenshots/ for people to look at.
+
+PLAIN-LANGUAGE §4: T1 (44×44 targets in member flows), T2 (skip link, keyboard), T4 (no horizontal scroll at
+320 px), T5 (text spacing), T7 (error summary, focus, "Error:" title), T10 (`lang`).
+Set OSUUS_SKIP_BROWSER=1 to skip these tests where Chromium cannot be installed; otherwise a missing Chromium fails.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+
+from tests.fixtures import PASSWORD, World, grant, make_coop, make_user, unique
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[1]
+SCREENSHOTS = ROOT / "var" / "screenshots"
+CHROMIUM = os.environ.get("OSUUS_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]},
+    "resultTypes": ["violations"],
+}
+LANGUAGES = ("fi", "sv", "en")
+MEMBER_TARGET = 44  # CSS px, PLAIN-LANGUAGE T1 for member flows
+
+
+def _require_browser() -> None:
+    """Skip only when asked to; a missing browser must not silently pass CI."""
+    if os.environ.get("OSUUS_SKIP_BROWSER") == "1":
+        pytest.skip("OSUUS_SKIP_BROWSER=1: browser tests skipped")
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}. Install it (apt-get install -y chromium) or set "
+                    "OSUUS_CHROMIUM to its path; set OSUUS_SKIP_BROWSER=1 to skip the browser tests.", pytrace=False)
+    try:
+        import axe_playwright_python  # noqa: F401
+        import playwright  # noqa: F401
+    except ImportError as exc:
+        pytest.fail(f"{exc.name} is not installed: pip install -e '.[dev]' (or set OSUUS_SKIP_BROWSER=1)",
+                    pytrace=False)
+
+
+# --- the pages -------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Spec:
+    """One page: who looks at it, its address (a template filled from Site.values) and the expected status."""
+
+    name: str
+    who: str  # anon | admin | member | org | operator
+    path: str
+    status: int = 200
+
+
+def _dev_mail_status() -> int:
+    return 200 if os.environ.get("OSUUS_ENV") == "development" else 404
+
+
+PAGES = [
+    Spec("home", "anon", "/"),
+    Spec("signup", "anon", "/signup"),
+    Spec("signin", "anon", "/signin"),
+    Spec("reset-request", "anon", "/reset"),
+    Spec("reset-form", "anon", "/reset/{reset_token}"),
+    Spec("reset-bad-token", "anon", "/reset/not-a-real-token", 400),
+    Spec("verify-ok", "anon", "/verify/{fresh_verify_token}"),
+    Spec("verify-bad-token", "anon", "/verify/not-a-real-token", 400),
+    Spec("invite-new-account", "anon", "/invite/{invite_new}"),
+    Spec("invite-existing-account", "anon", "/invite/{invite_existing}"),
+    Spec("invite-signed-in", "member", "/invite/{invite_new}"),
+    Spec("invite-bad-token", "anon", "/invite/not-a-real-token", 404),
+    Spec("not-found-path", "anon", "/no-such-page", 404),
+    Spec("not-found-coop", "anon", "/c/no-such-coop/", 404),
+    Spec("not-found-signed-in", "admin", "/c/no-such-coop/people", 404),
+    Spec("forbidden", "member", "/c/{a_slug}/people", 403),
+    Spec("dev-mail", "anon", "/dev/mail", _dev_mail_status()),
+    Spec("me", "admin", "/me"),
+    Spec("coop-home-admin", "admin", "/c/{a_slug}/"),
+    Spec("coop-home-saved", "admin", "/c/{a_slug}/?saved=profile"),
+    Spec("coop-people", "admin", "/c/{a_slug}/people"),
+    Spec("coop-people-sent", "admin", "/c/{a_slug}/people?sent=1"),
+    Spec("coop-invite", "admin", "/c/{a_slug}/people/invite"),
+    Spec("coop-remove-role", "admin", "/c/{a_slug}/people/{a_member_role}/remove"),
+    Spec("coop-profile", "admin", "/c/{a_slug}/profile"),
+    Spec("notice-new", "admin", "/c/{a_slug}/notices/new"),
+    Spec("notice-detail", "admin", "/c/{a_slug}/notices/{a_notice_to_org}"),
+    Spec("notice-delete", "admin", "/c/{a_slug}/notices/{a_notice}/delete"),
+    Spec("me-member", "member", "/me"),
+    Spec("coop-home-member", "member", "/c/{a_slug}/"),
+    Spec("notice-detail-member", "member", "/c/{a_slug}/notices/{a_notice}"),
+    Spec("org-home", "org", "/o/{org_slug}/"),
+    Spec("org-home-sent", "org", "/o/{org_slug}/?sent=1"),
+    Spec("org-notice", "org", "/o/{org_slug}/notices/{a_notice_to_org}"),
+    Spec("org-invite", "org", "/o/{org_slug}/people/invite"),
+    Spec("ops-home", "operator", "/ops/"),
+    Spec("ops-region-new", "operator", "/ops/regions/new"),
+    Spec("ops-coop-new", "operator", "/ops/coops/new"),
+    Spec("ops-coop-detail", "operator", "/ops/coops/{a_id}"),
+    Spec("ops-coop-detail-sent", "operator", "/ops/coops/{a_id}?sent=1"),
+    Spec("ops-org-new", "operator", "/ops/organisations/new"),
+    Spec("ops-audit", "operator", "/ops/audit"),
+    Spec("ops-audit-search", "operator", "/ops/audit?q=example.fi&action=account"),
+    Spec("ops-jobs", "operator", "/ops/jobs"),
+]
+SCREENSHOT_PAGES = ["home", "signin", "signup", "reset-form", "invite-new-account", "not-found-path", "me",
+                    "coop-home-admin", "coop-home-member", "coop-people", "coop-invite", "coop-remove-role",
+                    "coop-profile", "notice-new", "notice-detail", "notice-delete", "org-home", "org-invite",
+                    "ops-home", "ops-coop-detail", "ops-org-new", "ops-audit"]
+
+
+@dataclass(frozen=True)
+class FormState:
+    """A form submitted with the button: empty by default (text fields cleared), or with the given values."""
+
+    name: str
+    who: str
+    path: str
+    form: str = "main form"  # CSS selector of the form whose submit button is pressed
+    fill: tuple[tuple[str, str], ...] = ()
+    status: int = 400
+    errors: bool = True  # the result shows the error summary (T7)
+    field_errors: bool = True  # … and the title starts with "Error:"
+
+
+FORMS = [
+    FormState("signup", "anon", "/signup"),
+    FormState("signin", "anon", "/signin"),
+    FormState("signin-wrong", "anon", "/signin", fill=(("#email", "nobody-{uniq}@example.fi"),
+                                                       ("#password", "wrong-password-123"))),
+    FormState("signin-unverified", "anon", "/signin", fill=(("#email", "{unverified_email}"),
+                                                            ("#password", PASSWORD))),
+    FormState("reset-request", "anon", "/reset"),
+    FormState("reset-form", "anon", "/reset/{reset_token}"),
+    FormState("invite-new-account", "anon", "/invite/{invite_new}"),
+    FormState("coop-invite", "admin", "/c/{a_slug}/people/invite"),
+    FormState("coop-profile", "admin", "/c/{a_slug}/profile",
+              fill=(("#email", "not an address"), ("#phone", "call me"))),
+    FormState("notice-new", "admin", "/c/{a_slug}/notices/new"),
+    FormState("coop-remove-last-admin", "solo", "/c/{solo_slug}/people/{solo_admin_role}/remove", status=409,
+              field_errors=False),
+    FormState("org-invite", "org", "/o/{org_slug}/people/invite"),
+    FormState("ops-region-new", "operator", "/ops/regions/new"),
+    FormState("ops-coop-new", "operator", "/ops/coops/new"),
+    FormState("ops-coop-invite", "operator", "/ops/coops/{a_id}", form="main form[action$='/invite']"),
+    FormState("ops-org-new", "operator", "/ops/organisations/new"),
+    # Result pages of forms sent correctly (no errors): also pages people see.
+    FormState("signup-done", "anon", "/signup", status=200, errors=False,
+              fill=(("#name", "Uusi Ihminen"), ("#email", "new-{uniq}@example.fi"), ("#password", PASSWORD))),
+    FormState("reset-request-done", "anon", "/reset", status=200, errors=False,
+              fill=(("#email", "nobody-{uniq}@example.fi"),)),
+    FormState("reset-done", "anon", "/reset/{fresh_reset_token}", status=200, errors=False,
+              fill=(("#password", PASSWORD),)),
+]
+
+
+# --- the server, the data and the browser -------------------------------------------------------------
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is not None:
+        return
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(15)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
+@pytest.fixture(scope="session")
+def server() -> Iterator[str]:
+    """The real app under uvicorn on a free port, with the environment the harness filled in."""
+    _require_browser()
+    log_path = Path(os.environ["OSUUS_DATA_DIR"]) / "uvicorn-a11y.log"
+    for _attempt in range(3):
+        port = _free_port()
+        url = f"http://127.0.0.1:{port}"
+        with log_path.open("wb") as log:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "uvicorn", "osuus.app:create_app", "--factory", "--port", str(port),
+                 "--host", "127.0.0.1"],
+                env=os.environ.copy(), cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and proc.poll() is None:
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
+                    break
+            time.sleep(0.1)
+        else:
+            _stop(proc)
+            if "address already in use" in log_path.read_text(errors="replace"):
+                continue  # someone took the port between our check and uvicorn's bind
+            pytest.fail(f"uvicorn did not become healthy:\n{log_path.read_text(errors='replace')[-3000:]}")
+        break
+    else:
+        pytest.fail("no free port for uvicorn after 3 tries")
+    try:
+        yield url
+    finally:
+        _stop(proc)
+
+
+@dataclass
+class Site:
+    """Ids, slugs and one-time tokens the page addresses need."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+
+    async def url(self, template: str) -> str:
+        extra: dict[str, Any] = {"uniq": os.urandom(4).hex()}
+        if "{fresh_verify_token}" in template:
+            extra["fresh_verify_token"] = await _email_token(self.values["verify_user"], "verify")
+        if "{fresh_reset_token}" in template:
+            extra["fresh_reset_token"] = await _email_token(self.values["reset_user"], "reset")
+        return template.format(**self.values, **extra)
+
+
+async def _email_token(user_id: int, purpose: str) -> str:
+    from osuus.platform.tables import EmailToken
+    from osuus.platform.tenancy import public_unit
+    from osuus.platform.tokens import new_token
+
+    raw, hashed = new_token()
+    async with public_unit():
+        await EmailToken.insert(EmailToken(user=user_id, purpose=purpose, token_hash=hashed,
+                                           expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(hours=2))).run()
+    return raw
+
+
+async def _invitation(coop_id: int, inviter: int, email: str, role: str) -> str:
+    from osuus.platform.tables import Invitation
+    from osuus.platform.tenancy import coop_unit
+    from osuus.platform.tokens import new_token
+
+    raw, hashed = new_token()
+    async with coop_unit(coop_id, user_id=inviter):
+        await Invitation.insert(Invitation(token_hash=hashed, email=email, name="Kutsuttu Ihminen", coop=coop_id,
+                                           role=role, invited_by=inviter,
+                                           expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=14))).run()
+    return raw
+
+
+@pytest.fixture(scope="session")
+async def site(world: World) -> Site:
+    a = world.a
+    solo_id, solo_slug = await make_coop(world.region)
+    solo_admin_email = f"solo.{solo_slug}@example.fi"
+    solo_admin = await make_user(solo_admin_email, name="Yksin Ylläpitäjä")
+    unverified_email = f"{unique('unverified')}@example.fi"
+    await make_user(unverified_email, name="Vahvistamaton Ihminen", verified=False)
+    reset_user = await make_user(name="Unohtava Ihminen")
+    values = {
+        "a_slug": a.slug, "a_id": a.id, "a_notice": a.notice, "a_notice_to_org": world.a_notice_to_org,
+        "a_member_role": a.role_ids["member"], "org_slug": world.org_slug,
+        "solo_slug": solo_slug, "solo_admin_role": await grant(solo_id, solo_admin, "admin"),
+        "unverified_email": unverified_email, "reset_user": reset_user,
+        "verify_user": await make_user(name="Uusi Vahvistaja", verified=False),
+        "reset_token": await _email_token(reset_user, "reset"),
+        "invite_new": await _invitation(a.id, a.users["admin"], f"{unique('invited')}@example.fi", "member"),
+        "invite_existing": await _invitation(a.id, a.users["admin"], world.b.emails["member"], "coach"),
+    }
+    site = Site(values)
+    site.values["emails"] = {"admin": a.emails["admin"], "member": a.emails["member"], "org": world.org_admin,
+                             "operator": world.operator, "solo": solo_admin_email}
+    return site
+
+
+@pytest.fixture(scope="session")
+async def chromium() -> AsyncIterator[Any]:
+    _require_browser()
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        await browser.close()
+
+
+async def _new_context(chromium: Any, server: str, width: int = 1280, height: int = 900) -> Any:
+    context = await chromium.new_context(base_url=server, viewport={"width": width, "height": height},
+                                         locale="fi-FI")
+    context.set_default_timeout(15_000)
+    return context
+
+
+async def _sign_in(page: Any, email: str) -> None:
+    await page.goto("/signin")
+    await page.fill("#email", email)
+    await page.fill("#password", PASSWORD)
+    async with page.expect_navigation():
+        await page.click("main form[action='/signin'] button[type=submit]")
+    assert urlsplit(page.url).path == "/me", f"sign-in as {email} ended at {page.url}"
+
+
+@pytest.fixture(scope="session")
+async def contexts(chromium: Any, server: str, site: Site) -> AsyncIterator[dict[str, Any]]:
+    """One browser context (cookie jar) per person; the anonymous one never signs in."""
+    made: dict[str, Any] = {}
+    for who in ("anon", "admin", "member", "org", "operator", "solo"):
+        context = await _new_context(chromium, server)
+        if who != "anon":
+            page = await context.new_page()
+            await _sign_in(page, site.values["emails"][who])
+            await page.close()
+        made[who] = context
+    yield made
+    for context in made.values():
+        await context.close()
+
+
+@contextlib.asynccontextmanager
+async def _page(context: Any) -> AsyncIterator[Any]:
+    page = await context.new_page()
+    try:
+        yield page
+    finally:
+        await page.close()
+
+
+@contextlib.asynccontextmanager
+async def _language(context: Any, server: str, language: str) -> AsyncIterator[None]:
+    await context.add_cookies([{"name": "lang", "value": language, "url": server}])
+    try:
+        yield
+    finally:
+        await context.add_cookies([{"name": "lang", "value": "fi", "url": server}])
+
+
+async def _visit(page: Any, site: Site, spec: Spec) -> None:
+    response = await page.goto(await site.url(spec.path))
+    assert response is not None
+    assert response.status == spec.status, (
+        f"{spec.name}: {page.url} answered {response.status}, expected {spec.status}")
+
+
+async def _axe(page: Any) -> str:
+    """Run axe on the page; return a readable list of violations ('' when there are none)."""
+    from axe_playwright_python.async_playwright import Axe
+
+    results = await Axe().run(page, options=AXE_OPTIONS)
+    lines = []
+    for v in results.response["violations"]:
+        lines.append(f"- {v['id']} ({v['impact']}): {v['help']} [{', '.join(v['tags'])}]")
+        for node in v["nodes"][:8]:
+            summary = (node.get("failureSummary") or "").replace("\n", " ")
+            lines.append(f"    at {' '.join(map(str, node['target']))}: {summary[:300]}")
+    return "\n".join(lines)
+
+
+async def _overflow(page: Any) -> int:
+    return int(await page.evaluate("document.documentElement.scrollWidth"))
+
+
+async def _wide_elements(page: Any, width: int) -> list[str]:
+    """Which elements stick out of a narrow viewport (for the failure message)."""
+    return list(await page.evaluate(
+        """(w) => Array.from(document.querySelectorAll('body *'))
+             .filter(e => e.getBoundingClientRect().right > w + 1 && !e.closest('.table-scroll'))
+             .slice(0, 8)
+             .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
+                       (e.className ? '.' + String(e.className).split(' ').join('.') : '') +
+                       ' right=' + Math.round(e.getBoundingClientRect().right))""", width))
+
+
+TEXT_SPACING_JS = """() => {
+  for (const e of document.querySelectorAll('*')) {
+    e.style.setProperty('line-height', '1.5', 'important');
+    e.style.setProperty('letter-spacing', '0.12em', 'important');
+    e.style.setProperty('word-spacing', '0.16em', 'important');
+  }
+  for (const p of document.querySelectorAll('p')) p.style.setProperty('margin-bottom', '2em', 'important');
+}"""
+
+
+# --- axe on every page and every form's error state ---------------------------------------------------
+
+@pytest.mark.parametrize("spec", PAGES, ids=[s.name for s in PAGES])
+async def test_page_has_no_axe_violations(spec: Spec, contexts: dict[str, Any], site: Site) -> None:
+    async with _page(contexts[spec.who]) as page:
+        await _visit(page, site, spec)
+        report = await _axe(page)
+        assert not report, f"axe found problems on {spec.name} ({page.url}):\n{report}"
+
+
+@pytest.mark.parametrize("state", FORMS, ids=[f.name for f in FORMS])
+async def test_form_state_has_no_axe_violations(state: FormState, contexts: dict[str, Any], site: Site,
+                                                server: str) -> None:
+    from osuus.platform import i18n
+
+    async with _page(contexts[state.who]) as page:
+        response = await page.goto(await site.url(state.path))
+        assert response is not None and response.status == 200, f"{state.name}: {page.url} did not open"
+        form = page.locator(state.form).first
+        fill = dict(state.fill)
+        for field_ in await form.locator("input[type=text], input[type=email], input[type=password], "
+                                         "input[type=tel], textarea").all():
+            if "#" + (await field_.get_attribute("id") or "") not in fill:
+                await field_.fill("")
+        for selector, value in fill.items():
+            await form.locator(selector).fill(await site.url(value))
+        async with page.expect_navigation() as navigation:
+            await form.locator("button[type=submit]").last.click()
+        result = await navigation.value
+        assert result is not None and result.status == state.status, (
+            f"{state.name}: sending the form answered {result.status if result else None}, expected {state.status}")
+        summary = page.locator(".error-summary")
+        if state.errors:
+            await summary.wait_for()
+            focused = await page.evaluate("document.activeElement && document.activeElement.className")
+            assert "error-summary" in str(focused), f"{state.name}: focus is on {focused!r}, not the error summary"
+            if state.field_errors:
+                with i18n.language("fi"):
+                    prefix = i18n.gettext("Error:")
+                title = await page.title()
+                assert title.startswith(prefix), f"{state.name}: title {title!r} does not start with {prefix!r}"
+                for link in await summary.locator("a").all():
+                    target = (await link.get_attribute("href") or "").lstrip("#")
+                    assert await page.locator(f"[id='{target}']").count() == 1, (
+                        f"{state.name}: error summary links to #{target}, which is not on the page")
+        else:
+            assert await summary.count() == 0, f"{state.name}: unexpected error summary"
+        report = await _axe(page)
+        assert not report, f"axe found problems on the result of {state.name} ({page.url}):\n{report}"
+        await page.set_viewport_size({"width": 320, "height": 640})
+        width = await _overflow(page)
+        assert width <= 321, (
+            f"{state.name} (after sending) scrolls sideways at 320 px: scrollWidth={width}; "
+            f"{await _wide_elements(page, 320)}")
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        await page.screenshot(path=str(SCREENSHOTS / f"form-{state.name}-320.png"), full_page=True)
+
+
+# --- languages, reflow, text spacing -------------------------------------------------------------------
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_pages_have_lang_of_the_chosen_language(language: str, contexts: dict[str, Any], site: Site,
+                                                      server: str) -> None:
+    wrong = []
+    for who in {s.who for s in PAGES}:
+        async with _language(contexts[who], server, language), _page(contexts[who]) as page:
+            for spec in (s for s in PAGES if s.who == who and "fresh" not in s.path):
+                await _visit(page, site, spec)
+                lang = await page.evaluate("document.documentElement.lang")
+                if lang != language:
+                    wrong.append(f"{spec.name}: lang={lang!r}")
+    assert not wrong, f"pages without lang={language!r}: {wrong}"
+
+
+async def test_language_buttons_switch_the_page_language(chromium: Any, server: str) -> None:
+    context = await _new_context(chromium, server)
+    try:
+        async with _page(context) as page:
+            await page.goto("/signin")
+            assert await page.evaluate("document.documentElement.lang") == "fi"
+            async with page.expect_navigation():
+                await page.click("button.lang-button[value=sv]")
+            assert urlsplit(page.url).path == "/signin"
+            assert await page.evaluate("document.documentElement.lang") == "sv"
+            assert await page.get_attribute("button.lang-button[value=sv]", "aria-pressed") == "true"
+            assert await page.get_attribute("button.lang-button[value=fi]", "aria-pressed") == "false"
+    finally:
+        await context.close()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_no_sideways_scrolling_at_320_px(language: str, contexts: dict[str, Any], site: Site,
+                                               server: str) -> None:
+    """T4 (WCAG 1.4.10) in every language, and T5: with WCAG 1.4.12 text spacing nothing sticks out either."""
+    problems = []
+    for who in {s.who for s in PAGES}:
+        async with _language(contexts[who], server, language), _page(contexts[who]) as page:
+            await page.set_viewport_size({"width": 320, "height": 640})
+            for spec in (s for s in PAGES if s.who == who and "fresh" not in s.path):
+                await _visit(page, site, spec)
+                if (width := await _overflow(page)) > 321:
+                    problems.append(f"{spec.name}: scrollWidth={width} {await _wide_elements(page, 320)}")
+                    continue
+                await page.evaluate(TEXT_SPACING_JS)
+                if (width := await _overflow(page)) > 321:
+                    problems.append(f"{spec.name} with text spacing: scrollWidth={width} "
+                                    f"{await _wide_elements(page, 320)}")
+    assert not problems, f"pages that scroll sideways at 320 px ({language}):\n" + "\n".join(problems)
+
+
+# --- targets and keyboard -------------------------------------------------------------------------------
+
+TARGETS = ("button, input:not([type=hidden]), select, textarea, a.button, .nav-list a, .sub-nav a, "
+           ".header-tools a, .back-link, .skip-link")
+
+
+@pytest.mark.parametrize(("who", "path"), [("anon", "/signin"), ("member", "/c/{a_slug}/"),
+                                           ("member", "/me"), ("member", "/c/{a_slug}/notices/{a_notice}")])
+@pytest.mark.parametrize("width", [1280, 320])
+async def test_member_flow_targets_are_44_px(who: str, path: str, width: int, contexts: dict[str, Any],
+                                             site: Site) -> None:
+    async with _page(contexts[who]) as page:
+        await page.set_viewport_size({"width": width, "height": 800})
+        await page.goto(await site.url(path))
+        small = []
+        checked = 0
+        for element in await page.locator(TARGETS).all():
+            box = await element.bounding_box()
+            if box is None or not await element.is_visible():
+                continue
+            checked += 1
+            if box["width"] < MEMBER_TARGET - 0.01 or box["height"] < MEMBER_TARGET - 0.01:
+                html = (await element.evaluate("e => e.outerHTML"))[:120]
+                small.append(f"{round(box['width'], 1)}×{round(box['height'], 1)} {html}")
+        assert checked >= 3, f"only {checked} controls found on {path}"
+        assert not small, f"controls smaller than {MEMBER_TARGET}×{MEMBER_TARGET} px on {path} at {width} px:\n" + \
+            "\n".join(small)
+
+
+async def test_keyboard_alone_skips_to_content_and_signs_in(chromium: Any, server: str, site: Site) -> None:
+    context = await _new_context(chromium, server)
+    try:
+        async with _page(context) as page:
+            await page.goto("/signin")
+            await page.keyboard.press("Tab")
+            active = await page.evaluate("document.activeElement.className")
+            assert "skip-link" in active, f"first Tab focused {active!r}, not the skip link"
+            box = await page.locator(".skip-link").bounding_box()
+            assert box and box["x"] >= 0 and box["y"] >= 0, f"the focused skip link is not visible: {box}"
+            await page.keyboard.press("Enter")
+            assert await page.evaluate("document.activeElement.id") == "main"
+            await page.keyboard.press("Tab")
+            assert await page.evaluate("document.activeElement.id") == "email", "Tab after the skip link"
+            await page.keyboard.type(site.values["emails"]["member"])
+            await page.keyboard.press("Tab")
+            assert await page.evaluate("document.activeElement.id") == "password"
+            await page.keyboard.type(PASSWORD)
+            async with page.expect_navigation(url=lambda u: urlsplit(u).path == "/me"):
+                await page.keyboard.press("Enter")
+            assert await page.locator("h1").count() == 1
+    finally:
+        await context.close()
+
+
+# --- screenshots for people to look at ------------------------------------------------------------------
+
+@pytest.mark.parametrize("width", [1280, 375])
+async def test_screenshots(width: int, contexts: dict[str, Any], site: Site) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    by_name = {s.name: s for s in PAGES}
+    for name in SCREENSHOT_PAGES:
+        spec = by_name[name]
+        async with _page(contexts[spec.who]) as page:
+            await page.set_viewport_size({"width": width, "height": 900})
+            await _visit(page, site, spec)
+            path = SCREENSHOTS / f"{name}-{width}.png"
+            await page.screenshot(path=str(path), full_page=True)
+            assert path.stat().st_size > 1000
