@@ -12,24 +12,30 @@ from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.exceptions import HTTPException
 from litestar.openapi import OpenAPIConfig
+from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.stores.redis import RedisStore
 from litestar.template import TemplateConfig
-from litestar.plugins.jinja import JinjaTemplateEngine
-from piccolo.engine import engine_finder
 from redis.asyncio import Redis
 
 from osuus.platform import devmail
 from osuus.platform.accounts import routes as accounts
 from osuus.platform.context import provide_coop, provide_operator, provide_org, provide_viewer
 from osuus.platform.coops import routes as coops
-from osuus.platform.http import CoopResolver, LanguageAndRequestId, OrgResolver, SecurityHeaders, error_response, \
-    make_environment
+from osuus.platform.http import (
+    CoopResolver,
+    LanguageAndRequestId,
+    OrgResolver,
+    SecurityHeaders,
+    error_response,
+    make_environment,
+)
 from osuus.platform.logging import configure_logging
 from osuus.platform.operators import routes as operators
 from osuus.platform.organisations import routes as organisations
 from osuus.platform.sessions import RotatingSessionConfig
 from osuus.platform.settings import Settings, get_settings
+from osuus.platform.tenancy import db
 from osuus.tenants.noticeboard import routes as noticeboard
 from osuus.tenants.profile import routes as profile
 
@@ -42,7 +48,7 @@ async def healthz(request: Request) -> dict[str, Any]:  # type: ignore[type-arg]
     from osuus.platform.tenancy import public_unit
 
     async with public_unit():
-        await engine_finder().run_ddl("SELECT 1")
+        await db().run_ddl("SELECT 1")
     await request.app.state.redis.ping()
     return {"ok": True}
 
@@ -55,11 +61,11 @@ def create_litestar(settings: Settings | None = None) -> Litestar:
     redis = Redis.from_url(settings.redis_url)
 
     async def start() -> None:
-        await engine_finder().start_connection_pool(min_size=settings.db_pool_min, max_size=settings.db_pool_max)
+        await db().start_connection_pool(min_size=settings.db_pool_min, max_size=settings.db_pool_max)
         log.info("web.started")
 
     async def stop() -> None:
-        await engine_finder().close_connection_pool()
+        await db().close_connection_pool()
         await redis.aclose()
         from osuus.workers.broker import close_broker
 
@@ -109,11 +115,15 @@ def create_litestar(settings: Settings | None = None) -> Litestar:
         dependencies={"operator": Provide(provide_operator)},
         include_in_schema=False,
     )
-    public_router = Router(path="/", route_handlers=[*accounts.HANDLERS, *devmail.HANDLERS],
-                           include_in_schema=False)
+    public_router = Router(path="/", route_handlers=[*accounts.HANDLERS, *devmail.HANDLERS], include_in_schema=False)
     return Litestar(
         route_handlers=[
-            public_router, coop_router, org_router, ops_router, api_router, healthz,
+            public_router,
+            coop_router,
+            org_router,
+            ops_router,
+            api_router,
+            healthz,
             create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False),
         ],
         dependencies={"viewer": Provide(provide_viewer)},

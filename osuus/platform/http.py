@@ -12,6 +12,7 @@ from urllib.parse import quote
 import structlog
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from litestar import MediaType, Request, Response
+from litestar.enums import ScopeType
 from litestar.exceptions import HTTPException, NotFoundException
 from litestar.middleware import ASGIMiddleware
 from litestar.response import Redirect, Template
@@ -40,10 +41,8 @@ def make_environment() -> Environment:
     env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=i18n.gettext, ngettext=i18n.ngettext, newstyle=True
     )
-    env.filters.update(eur=i18n.eur, date_long=i18n.date_long, datetime_short=i18n.datetime_short,
-                       number=i18n.number)
-    env.globals.update(LANGUAGES=i18n.LANGUAGES, LANGUAGE_NAMES=i18n.LANGUAGE_NAMES,
-                       get_language=i18n.get_language)
+    env.filters.update(eur=i18n.eur, date_long=i18n.date_long, datetime_short=i18n.datetime_short, number=i18n.number)
+    env.globals.update(LANGUAGES=i18n.LANGUAGES, LANGUAGE_NAMES=i18n.LANGUAGE_NAMES, get_language=i18n.get_language)
     return env
 
 
@@ -93,7 +92,10 @@ def safe_next(value: str | None, default: str = "/me") -> str:
 
 _ERROR_TEXT = {
     400: ("The request could not be read", "Go back and try again."),
-    403: ("You do not have access to this page", "If you think you should have access, ask your coop's admin."),
+    403: (
+        "You do not have access to this page",
+        "If you think you should have access, ask your coop's admin.",
+    ),
     404: ("Page not found", "Check the address. The page may have been removed."),
     405: ("This action is not possible here", "Go back and try again."),
     413: ("The form was too large", "Send less text or smaller files."),
@@ -108,8 +110,7 @@ def error_response(request: Request, exc: Exception) -> Response[Any]:  # type: 
         log.exception("http.error", path=request.url.path, error=type(exc).__name__)
     if request.url.path.startswith("/api/"):
         title = _ERROR_TEXT.get(status, _ERROR_TEXT[400])[0]
-        return Response({"status": status, "error": i18n.gettext(title)}, status_code=status,
-                        media_type=MediaType.JSON)
+        return Response({"status": status, "error": i18n.gettext(title)}, status_code=status, media_type=MediaType.JSON)
     if status == 401:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return Redirect(f"/signin?next={quote(target)}", status_code=303)
@@ -128,7 +129,7 @@ class SecurityHeaders:
         self.secure = secure
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != ScopeType.HTTP:
             await self.app(scope, receive, send)
             return
 
@@ -160,7 +161,7 @@ class LanguageAndRequestId:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != ScopeType.HTTP:
             await self.app(scope, receive, send)
             return
         cookie = b""

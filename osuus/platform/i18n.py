@@ -12,7 +12,7 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_datetime, get_timezone
 from babel.numbers import format_currency, format_decimal
 from babel.support import NullTranslations, Translations
 
@@ -62,7 +62,7 @@ def ngettext(singular: str, plural: str, n: int, **variables: object) -> str:
 _ = gettext
 
 
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention for marking a string to translate later
+def N_(message: str) -> str:
     return message
 
 
@@ -91,11 +91,12 @@ def datetime_short(value: dt.datetime | None) -> str:
         return ""
     language = get_language()
     word = {"fi": "kello", "sv": "kl.", "en": "at"}[language]
-    return format_datetime(value, f"d.M.yyyy '{word}' H.mm", tzinfo="Europe/Helsinki",
-                           locale=_BABEL_LOCALE[language])
+    return format_datetime(
+        value, f"d.M.yyyy '{word}' H.mm", tzinfo=get_timezone("Europe/Helsinki"), locale=_BABEL_LOCALE[language]
+    )
 
 
-class language:  # noqa: N801 - used as `with language("sv"):`, reads like a statement
+class language:
     """Temporarily switch the language, e.g. to write an e-mail in the recipient's language."""
 
     def __init__(self, value: str) -> None:

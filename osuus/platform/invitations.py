@@ -43,15 +43,39 @@ def check_invite_form(form: Form, roles: tuple[str, ...]) -> tuple[str, str, str
     return email, name, role
 
 
-async def _create(email: str, name: str, role: str, inviter_id: int, place_name: str, language: str,
-                  coop_id: int | None = None, org_id: int | None = None) -> None:
+async def _create(
+    email: str,
+    name: str,
+    role: str,
+    inviter_id: int,
+    place_name: str,
+    language: str,
+    coop_id: int | None = None,
+    org_id: int | None = None,
+) -> None:
     raw, hashed = new_token()
     await Invitation.insert(
-        Invitation(token_hash=hashed, email=email, name=name, coop=coop_id, organisation=org_id, role=role,
-                   invited_by=inviter_id, expires_at=now() + dt.timedelta(days=VALID_DAYS))
+        Invitation(
+            token_hash=hashed,
+            email=email,
+            name=name,
+            coop=coop_id,
+            organisation=org_id,
+            role=role,
+            invited_by=inviter_id,
+            expires_at=now() + dt.timedelta(days=VALID_DAYS),
+        )
     ).run()
-    await send_mail(email, "invitation", language, name=name, place=place_name, role=role,
-                    link=f"{get_settings().base_url}/invite/{raw}", days=VALID_DAYS)
+    await send_mail(
+        email,
+        "invitation",
+        language,
+        name=name,
+        place=place_name,
+        role=role,
+        link=f"{get_settings().base_url}/invite/{raw}",
+        days=VALID_DAYS,
+    )
 
 
 async def invite_to_coop(ctx: CoopContext, form: Form, ip: str) -> bool:
@@ -105,29 +129,49 @@ class InvitationView:
 async def find_invitation(raw: str) -> InvitationView | None:
     hashed = token_hash(raw)
     async with public_unit(invite_token=hashed):
-        row = await Invitation.select(
-            Invitation.email, Invitation.name, Invitation.role, Invitation.coop, Invitation.organisation,
-            Invitation.accepted_at, Invitation.expires_at,
-        ).where(Invitation.token_hash == hashed).first().run()
+        row = (
+            await Invitation.select(
+                Invitation.email,
+                Invitation.name,
+                Invitation.role,
+                Invitation.coop,
+                Invitation.organisation,
+                Invitation.accepted_at,
+                Invitation.expires_at,
+            )
+            .where(Invitation.token_hash == hashed)
+            .first()
+            .run()
+        )
         if row is None or row["accepted_at"] is not None or row["expires_at"] <= now():
             return None
         if row["coop_id"]:
             place = await Coop.select(Coop.name, Coop.slug).where(Coop.id == row["coop_id"]).first().run()
             url = f"/c/{place['slug']}/" if place else "/me"
         else:
-            place = await Organisation.select(Organisation.name, Organisation.slug).where(
-                Organisation.id == row["organisation_id"]
-            ).first().run()
+            place = (
+                await Organisation.select(Organisation.name, Organisation.slug)
+                .where(Organisation.id == row["organisation_id"])
+                .first()
+                .run()
+            )
             url = f"/o/{place['slug']}/" if place else "/me"
         exists = await User.exists().where(User.email == row["email"]).run()
     return InvitationView(
-        email=row["email"], name=row["name"], role=row["role"], place=place["name"] if place else "",
-        coop_id=row["coop_id"], org_id=row["organisation_id"], account_exists=exists, url=url,
+        email=row["email"],
+        name=row["name"],
+        role=row["role"],
+        place=place["name"] if place else "",
+        coop_id=row["coop_id"],
+        org_id=row["organisation_id"],
+        account_exists=exists,
+        url=url,
     )
 
 
-async def accept_invitation(raw: str, invitation: InvitationView, viewer_id: int | None, form: Form,
-                            ip: str) -> int | None:
+async def accept_invitation(
+    raw: str, invitation: InvitationView, viewer_id: int | None, form: Form, ip: str
+) -> int | None:
     """Give the role; create the account first if the person has none. Returns the user id, or None."""
     password = form.get("password")
     name = form.get("name") or invitation.name
@@ -142,35 +186,62 @@ async def accept_invitation(raw: str, invitation: InvitationView, viewer_id: int
         hashed_password = await passwords.hash_password(password)
     unit = coop_unit(invitation.coop_id) if invitation.coop_id else org_unit(int(invitation.org_id or 0))
     async with unit:
-        row = await Invitation.select(Invitation.id, Invitation.email, Invitation.role).where(
-            (Invitation.token_hash == token_hash(raw)) & Invitation.accepted_at.is_null()
-            & (Invitation.expires_at > now())
-        ).lock_rows("UPDATE").first().run()
+        row = (
+            await Invitation.select(Invitation.id, Invitation.email, Invitation.role)
+            .where(
+                (Invitation.token_hash == token_hash(raw))
+                & Invitation.accepted_at.is_null()
+                & (Invitation.expires_at > now())
+            )
+            .lock_rows("UPDATE")
+            .first()
+            .run()
+        )
         if row is None:
             return None
         user_id = viewer_id
         if user_id is None:
-            created = await User.insert(
-                User(email=row["email"], name=name, password_hash=hashed_password, email_verified_at=now())
-            ).returning(User.id).run()
+            created = (
+                await User.insert(
+                    User(email=row["email"], name=name, password_hash=hashed_password, email_verified_at=now())
+                )
+                .returning(User.id)
+                .run()
+            )
             user_id = int(created[0]["id"])
             await audit.record("account.signed_up", actor_id=user_id, target=row["email"], ip=ip, via="invitation")
         if invitation.coop_id:
-            exists = await CoopRole.exists().where(
-                (CoopRole.coop == invitation.coop_id) & (CoopRole.user == user_id) & (CoopRole.role == row["role"])
-            ).run()
+            exists = (
+                await CoopRole.exists()
+                .where(
+                    (CoopRole.coop == invitation.coop_id) & (CoopRole.user == user_id) & (CoopRole.role == row["role"])
+                )
+                .run()
+            )
             if not exists:
                 await CoopRole.insert(CoopRole(coop=invitation.coop_id, user=user_id, role=row["role"])).run()
         else:
-            exists = await OrganisationRole.exists().where(
-                (OrganisationRole.organisation == invitation.org_id) & (OrganisationRole.user == user_id)
-                & (OrganisationRole.role == row["role"])
-            ).run()
+            exists = (
+                await OrganisationRole.exists()
+                .where(
+                    (OrganisationRole.organisation == invitation.org_id)
+                    & (OrganisationRole.user == user_id)
+                    & (OrganisationRole.role == row["role"])
+                )
+                .run()
+            )
             if not exists:
                 await OrganisationRole.insert(
                     OrganisationRole(organisation=invitation.org_id, user=user_id, role=row["role"])
                 ).run()
         await Invitation.update({Invitation.accepted_at: now()}).where(Invitation.id == row["id"]).run()
-        await audit.record("role.granted", actor_id=user_id, coop_id=invitation.coop_id, org_id=invitation.org_id,
-                           target=row["email"], ip=ip, role=row["role"])
+        await audit.record(
+            "role.granted",
+            actor_id=user_id,
+            coop_id=invitation.coop_id,
+            org_id=invitation.org_id,
+            target=row["email"],
+            ip=ip,
+            role=row["role"],
+        )
     return user_id

@@ -51,8 +51,7 @@ async def provision(admin_url: str, database: str) -> tuple[str, str]:
             await conn.execute(f"CREATE DATABASE {database} OWNER {OWNER_ROLE} ENCODING 'UTF8' TEMPLATE template0")
     finally:
         await conn.close()
-    db_admin = await asyncpg.connect(with_user_and_db(admin_url, urlsplit(admin_url).username or "postgres",
-                                                      database))
+    db_admin = await asyncpg.connect(with_user_and_db(admin_url, urlsplit(admin_url).username or "postgres", database))
     try:
         await db_admin.execute(f"ALTER SCHEMA public OWNER TO {OWNER_ROLE}")
         await db_admin.execute("REVOKE ALL ON SCHEMA public FROM PUBLIC")

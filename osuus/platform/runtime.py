@@ -37,8 +37,9 @@ def ensure_services(need_redis: bool = True) -> Services:
     if settings.embedded_db:
         services.postgres = start_postgres(settings.data_dir / "pg")
         app_url, owner_url = asyncio.run(provision(services.postgres.admin_url, DATABASE))
-        services.env.update(DATABASE_URL=app_url, DATABASE_OWNER_URL=owner_url,
-                            DATABASE_ADMIN_URL=services.postgres.admin_url)
+        services.env.update(
+            DATABASE_URL=app_url, DATABASE_OWNER_URL=owner_url, DATABASE_ADMIN_URL=services.postgres.admin_url
+        )
     if settings.embedded_redis and need_redis:
         services.redis = start_redis(settings.data_dir / "redis")
         services.env["REDIS_URL"] = services.redis.url

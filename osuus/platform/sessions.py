@@ -27,4 +27,4 @@ class RotatingSessionBackend(ServerSideSessionBackend):
 
 @dataclass
 class RotatingSessionConfig(ServerSideSessionConfig):
-    _backend_class: type[ServerSideSessionBackend] = field(default=RotatingSessionBackend, init=False)  # type: ignore[assignment]
+    _backend_class: type[ServerSideSessionBackend] = field(default=RotatingSessionBackend, init=False)

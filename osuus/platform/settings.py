@@ -65,34 +65,42 @@ def _environment(value: str) -> str:
     return value
 
 
-def _setting(
-    env: str, default: object, doc: str, parse: Callable[[str], object] = str, secret: bool = False
-) -> object:
+def _setting(env: str, default: object, doc: str, parse: Callable[[str], object] = str, secret: bool = False) -> object:
     return field(default=default, metadata={"env": env, "doc": doc, "parse": parse, "secret": secret})
 
 
 @dataclass(frozen=True)
 class Settings:
     environment: str = _setting(  # type: ignore[assignment]
-        "OSUUS_ENV", "development", "development, test or production. Production requires the secrets below.",
+        "OSUUS_ENV",
+        "development",
+        "development, test or production. Production requires the secrets below.",
         _environment,
     )
     data_dir: Path = _setting(  # type: ignore[assignment]
-        "OSUUS_DATA_DIR", PROJECT_ROOT / "var", "Folder for embedded PostgreSQL and Redis, mail and outboxes.", _path
+        "OSUUS_DATA_DIR",
+        PROJECT_ROOT / "var",
+        "Folder for embedded PostgreSQL and Redis, mail and outboxes.",
+        _path,
     )
     database_url: str | None = _setting(  # type: ignore[assignment]
-        "DATABASE_URL", None,
+        "DATABASE_URL",
+        None,
         "PostgreSQL URL the app connects with (a role that is neither superuser nor table owner). "
         "Unset: embedded PostgreSQL. For `make test` it must be a role that may create databases and roles.",
         _pg_url,
     )
     database_owner_url: str | None = _setting(  # type: ignore[assignment]
-        "DATABASE_OWNER_URL", None, "PostgreSQL URL of the role that owns the tables; used by `osuus migrate`.",
+        "DATABASE_OWNER_URL",
+        None,
+        "PostgreSQL URL of the role that owns the tables; used by `osuus migrate`.",
         _pg_url,
     )
     database_admin_url: str | None = _setting(  # type: ignore[assignment]
-        "DATABASE_ADMIN_URL", None,
-        "Optional superuser URL used by `osuus provision` to create the database and the two roles.", _pg_url,
+        "DATABASE_ADMIN_URL",
+        None,
+        "Optional superuser URL used by `osuus provision` to create the database and the two roles.",
+        _pg_url,
     )
     db_pool_min: int = _setting("DB_POOL_MIN", 1, "Smallest database pool size per process.", _int)  # type: ignore[assignment]
     db_pool_max: int = _setting("DB_POOL_MAX", 10, "Largest database pool size per process.", _int)  # type: ignore[assignment]
@@ -100,8 +108,11 @@ class Settings:
         "REDIS_URL", None, "Redis URL for sessions, rate limits and jobs. Unset: embedded Redis.", _redis_url
     )
     secret_key: str = _setting(  # type: ignore[assignment]
-        "SECRET_KEY", "", "Secret for CSRF tokens and signed values; at least 32 characters in production.",
-        str, True,
+        "SECRET_KEY",
+        "",
+        "Secret for CSRF tokens and signed values; at least 32 characters in production.",
+        str,
+        True,
     )
     base_url: str = _setting(  # type: ignore[assignment]
         "BASE_URL", "http://127.0.0.1:8000", "Public address used in e-mail links.", _http_url
@@ -126,7 +137,11 @@ class Settings:
         "SMTP_FROM", "Osuus <noreply@osuus.localhost>", "Sender address of e-mail."
     )
     stripe_secret_key: str = _setting(  # type: ignore[assignment]
-        "STRIPE_SECRET_KEY", "", "Stripe secret key (platform subscriptions; from the billing issue on).", str, True
+        "STRIPE_SECRET_KEY",
+        "",
+        "Stripe secret key (platform subscriptions; from the billing issue on).",
+        str,
+        True,
     )
     stripe_webhook_secret: str = _setting(  # type: ignore[assignment]
         "STRIPE_WEBHOOK_SECRET", "", "Secret that signs Stripe webhooks.", str, True
@@ -135,8 +150,10 @@ class Settings:
         "STRIPE_API_BASE", "", "Other Stripe API address, e.g. localstripe in tests. Empty: Stripe itself."
     )
     einvoice_dir: Path = _setting(  # type: ignore[assignment]
-        "EINVOICE_DIR", PROJECT_ROOT.parent / "shared" / "einvoice",
-        "Folder with the official e-invoice schemas and rules (not part of the project).", _path,
+        "EINVOICE_DIR",
+        PROJECT_ROOT.parent / "shared" / "einvoice",
+        "Folder with the official e-invoice schemas and rules (not part of the project).",
+        _path,
     )
     job_max_retries: int = _setting("JOB_MAX_RETRIES", 8, "How often a failed job is tried again.", _int)  # type: ignore[assignment]
     job_min_backoff_ms: int = _setting(  # type: ignore[assignment]
@@ -146,7 +163,9 @@ class Settings:
         "OUTBOX_SWEEP_SECONDS", 30, "How often the scheduler sends outbox messages that were missed.", _int
     )
     signin_limit: int = _setting(  # type: ignore[assignment]
-        "SIGNIN_LIMIT", 5, "Failed sign-ins allowed per account in 15 minutes (per address: four times this).",
+        "SIGNIN_LIMIT",
+        5,
+        "Failed sign-ins allowed per account in 15 minutes (per address: four times this).",
         _int,
     )
     log_level: str = _setting("LOG_LEVEL", "info", "debug, info, warning or error.")  # type: ignore[assignment]

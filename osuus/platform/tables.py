@@ -13,7 +13,6 @@ from piccolo.columns import (
     ForeignKey,
     OnDelete,
     OnUpdate,
-    Text,
     Timestamptz,
     Varchar,
 )

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from piccolo.engine import engine_finder
+from piccolo.engine.postgres import PostgresEngine
 
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _SCOPES = {"", "operator", "relay"}
@@ -69,8 +70,11 @@ def in_unit() -> bool:
     return _current.get() is not None
 
 
-def db() -> Any:
-    return engine_finder()
+def db() -> PostgresEngine:
+    """The process's Piccolo engine (chosen once by piccolo_conf from OSUUS_DB_ROLE)."""
+    engine = engine_finder()
+    assert isinstance(engine, PostgresEngine)
+    return engine
 
 
 @asynccontextmanager

@@ -10,6 +10,7 @@ from typing import Any
 
 import dramatiq
 import structlog
+from dramatiq.broker import MessageProxy
 from dramatiq.brokers.redis import RedisBroker
 from dramatiq.middleware import (
     AgeLimit,
@@ -34,29 +35,29 @@ class DatabasePool(Middleware):
 
     def before_worker_boot(self, broker: dramatiq.Broker, worker: dramatiq.Worker) -> None:
         from dramatiq.asyncio import get_event_loop_thread
-        from piccolo.engine import engine_finder
+
+        from osuus.platform.tenancy import db
 
         settings = get_settings()
         loop = get_event_loop_thread()
         assert loop is not None, "AsyncIO middleware must come before DatabasePool"
-        loop.run_coroutine(
-            engine_finder().start_connection_pool(min_size=settings.db_pool_min, max_size=settings.db_pool_max)
-        )
+        loop.run_coroutine(db().start_connection_pool(min_size=settings.db_pool_min, max_size=settings.db_pool_max))
 
     def before_worker_shutdown(self, broker: dramatiq.Broker, worker: dramatiq.Worker) -> None:
         # Before, not after: AsyncIO's after_worker_shutdown stops the loop this must run on.
         from dramatiq.asyncio import get_event_loop_thread
-        from piccolo.engine import engine_finder
+
+        from osuus.platform.tenancy import db
 
         loop = get_event_loop_thread()
         if loop is not None:
-            loop.run_coroutine(engine_finder().close_connection_pool())
+            loop.run_coroutine(db().close_connection_pool())
 
 
 class TenantContext(Middleware):
     """Bind the message's coop and outbox ids to the logs while it runs. Actors open their own units."""
 
-    def before_process_message(self, broker: dramatiq.Broker, message: dramatiq.Message[Any]) -> None:
+    def before_process_message(self, broker: dramatiq.Broker, message: MessageProxy) -> None:
         structlog.contextvars.bind_contextvars(
             job_id=message.message_id,
             actor=message.actor_name,
@@ -67,7 +68,7 @@ class TenantContext(Middleware):
     def after_process_message(
         self,
         broker: dramatiq.Broker,
-        message: dramatiq.Message[Any],
+        message: MessageProxy,
         *,
         result: Any = None,
         exception: BaseException | None = None,
@@ -76,7 +77,8 @@ class TenantContext(Middleware):
             log.warning("job.failed", error=type(exception).__name__, retries=message.options.get("retries", 0))
         structlog.contextvars.clear_contextvars()
 
-    after_skip_message = after_process_message
+    def after_skip_message(self, broker: dramatiq.Broker, message: MessageProxy) -> None:
+        structlog.contextvars.clear_contextvars()
 
 
 def make_broker(redis_url: str) -> RedisBroker:
@@ -87,14 +89,17 @@ def make_broker(redis_url: str) -> RedisBroker:
         ShutdownNotifications(),
         Callbacks(),
         Pipelines(),
-        Retries(max_retries=settings.job_max_retries, min_backoff=settings.job_min_backoff_ms,
-                max_backoff=3_600_000),
+        Retries(
+            max_retries=settings.job_max_retries,
+            min_backoff=settings.job_min_backoff_ms,
+            max_backoff=3_600_000,
+        ),
         CurrentMessage(),
         AsyncIO(),
         DatabasePool(),
         TenantContext(),
     ]
-    return RedisBroker(url=redis_url, middleware=middleware)
+    return RedisBroker(url=redis_url, middleware=middleware)  # type: ignore[no-untyped-call]
 
 
 _broker: RedisBroker | None = None

@@ -28,8 +28,8 @@ def _key(broker: Any) -> str:
 
 def list_dead_letters(limit: int = 200) -> list[DeadLetter]:
     broker = get_broker()
-    client = broker.client
-    entries = client.zrevrange(_key(broker), 0, limit - 1, withscores=True)
+    client: Any = broker.client
+    entries: list[tuple[bytes, float]] = client.zrevrange(_key(broker), 0, limit - 1, withscores=True)
     result = []
     for message_id, score in entries:
         raw = client.hget(_key(broker) + ".msgs", message_id)
@@ -39,13 +39,14 @@ def list_dead_letters(limit: int = 200) -> list[DeadLetter]:
         options = data.get("options", {})
         result.append(
             DeadLetter(
-                message_id=message_id.decode() if isinstance(message_id, bytes) else message_id,
+                message_id=message_id.decode(),
                 actor=data.get("actor_name", ""),
                 failed_at=dt.datetime.fromtimestamp(score / 1000, dt.UTC),
                 coop_id=options.get("coop_id"),
                 outbox_id=options.get("outbox_id"),
                 error=str(options.get("traceback", "")).strip().splitlines()[-1:][0][:300]
-                if options.get("traceback") else "",
+                if options.get("traceback")
+                else "",
             )
         )
     return result
@@ -54,7 +55,7 @@ def list_dead_letters(limit: int = 200) -> list[DeadLetter]:
 def retry_dead_letter(message_id: str) -> bool:
     """Put a dead message back on its queue with a fresh retry count."""
     broker = get_broker()
-    client = broker.client
+    client: Any = broker.client
     raw = client.hget(_key(broker) + ".msgs", message_id)
     if raw is None:
         return False

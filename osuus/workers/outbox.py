@@ -45,9 +45,7 @@ async def publish(ids: list[int] | None = None, older_than_seconds: int = 0) -> 
     sent = 0
     try:
         async with relay_unit():
-            query = Outbox.select(Outbox.id, Outbox.coop, Outbox.actor, Outbox.payload).where(
-                Outbox.sent_at.is_null()
-            )
+            query = Outbox.select(Outbox.id, Outbox.coop, Outbox.actor, Outbox.payload).where(Outbox.sent_at.is_null())
             if ids is not None:
                 query = query.where(Outbox.id.is_in(ids))
             if older_than_seconds:
@@ -58,9 +56,11 @@ async def publish(ids: list[int] | None = None, older_than_seconds: int = 0) -> 
                 await anyio.to_thread.run_sync(broker.enqueue, _message(row))
                 sent += 1
             if rows:
-                await Outbox.update({Outbox.sent_at: dt.datetime.now(dt.UTC)}).where(
-                    Outbox.id.is_in([r["id"] for r in rows])
-                ).run()
+                await (
+                    Outbox.update({Outbox.sent_at: dt.datetime.now(dt.UTC)})
+                    .where(Outbox.id.is_in([r["id"] for r in rows]))
+                    .run()
+                )
     except Exception:
         # The rows stay unsent; the sweeper tries again. The business transaction has already committed.
         log.exception("outbox.publish_failed", ids=ids)
@@ -84,6 +84,8 @@ async def mark_done(outbox_id: int, scrub: tuple[str, ...] = ()) -> None:
         for key in scrub:
             if key in payload:
                 payload[key] = "(sent)"
-        await Outbox.update({Outbox.done_at: dt.datetime.now(dt.UTC), Outbox.payload: payload}).where(
-            Outbox.id == outbox_id
-        ).run()
+        await (
+            Outbox.update({Outbox.done_at: dt.datetime.now(dt.UTC), Outbox.payload: payload})
+            .where(Outbox.id == outbox_id)
+            .run()
+        )

@@ -9,10 +9,10 @@ import socket
 
 import structlog
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from piccolo.engine import engine_finder
 from redis.asyncio import Redis
 
 from osuus.platform.settings import get_settings
+from osuus.platform.tenancy import db
 from osuus.workers.outbox import publish
 
 log = structlog.get_logger(__name__)
@@ -33,10 +33,16 @@ async def run() -> None:
     while not await redis.set(LOCK, me, nx=True, ex=LOCK_SECONDS):
         log.info("scheduler.waiting_for_lock", holder=await redis.get(LOCK))
         await asyncio.sleep(LOCK_SECONDS / 2)
-    await engine_finder().start_connection_pool(min_size=1, max_size=2)
+    await db().start_connection_pool(min_size=1, max_size=2)
     scheduler = AsyncIOScheduler(timezone="Europe/Helsinki")
-    scheduler.add_job(sweep_outbox, "interval", seconds=settings.outbox_sweep_seconds, id="outbox_sweep",
-                      max_instances=1, coalesce=True)
+    scheduler.add_job(
+        sweep_outbox,
+        "interval",
+        seconds=settings.outbox_sweep_seconds,
+        id="outbox_sweep",
+        max_instances=1,
+        coalesce=True,
+    )
     scheduler.start()
     log.info("scheduler.started", sweep_seconds=settings.outbox_sweep_seconds)
     stop = asyncio.Event()
@@ -51,10 +57,11 @@ async def run() -> None:
                 await redis.set(LOCK, me, xx=True, ex=LOCK_SECONDS)
     finally:
         scheduler.shutdown(wait=False)
-        if (await redis.get(LOCK) or b"").decode() == me:
+        holder = await redis.get(LOCK)
+        if holder is not None and (holder.decode() if isinstance(holder, bytes) else holder) == me:
             await redis.delete(LOCK)
         await redis.aclose()
-        await engine_finder().close_connection_pool()
+        await db().close_connection_pool()
         from osuus.workers.broker import close_broker
 
         close_broker()

@@ -37,7 +37,9 @@ def test_every_table_declares_shared_or_tenant() -> None:
 
 
 async def test_database_has_no_table_unknown_to_the_code(owner: asyncpg.Connection) -> None:
-    rows = await owner.fetch("SELECT relname FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace")
+    rows = await owner.fetch(
+        "SELECT relname FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace"
+    )
     known = {t._meta.tablename for t in all_tables()} | {"migration"}
     assert sorted(r["relname"] for r in rows if r["relname"] not in known) == []
 
@@ -112,7 +114,11 @@ async def test_app_role_is_neither_superuser_nor_owner(owner: asyncpg.Connection
     finally:
         await app.close()
     assert (role["rolsuper"], role["rolbypassrls"], role["rolcreaterole"], role["rolcreatedb"]) == (
-        False, False, False, False)
+        False,
+        False,
+        False,
+        False,
+    )
     owned = await owner.fetchval(
         "SELECT count(*) FROM pg_class WHERE relowner = (SELECT oid FROM pg_roles WHERE rolname = $1)",
         role["rolname"],
@@ -135,8 +141,7 @@ async def test_app_role_is_neither_superuser_nor_owner(owner: asyncpg.Connection
         ("notice", "DELETE", True),
     ],
 )
-async def test_app_role_table_privileges(owner: asyncpg.Connection, table: str, privilege: str,
-                                         expected: bool) -> None:
+async def test_app_role_table_privileges(owner: asyncpg.Connection, table: str, privilege: str, expected: bool) -> None:
     assert await owner.fetchval("SELECT has_table_privilege('osuus_app', $1, $2)", table, privilege) is expected
 
 

@@ -51,7 +51,9 @@ async def test_anonymous_is_sent_to_sign_in_with_the_way_back(browser: Browser, 
 
 
 async def test_redirect_after_sign_in_stays_on_this_site(browser: Browser, world: World) -> None:
-    response = await browser.post("/signin", {"email": world.a.emails["member"], "password": "kissa-istuu-puussa-42",
-                                              "next": "//evil.example/"})
+    response = await browser.post(
+        "/signin",
+        {"email": world.a.emails["member"], "password": "kissa-istuu-puussa-42", "next": "//evil.example/"},
+    )
     assert response.status_code == 303
     assert response.headers["location"] == "/me"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -27,12 +28,27 @@ def test_defaults_are_a_development_setup() -> None:
         ({"WEB_PORT": "eighty"}, "WEB_PORT: invalid literal for int() with base 10: 'eighty'"),
         ({"OSUUS_ENV": "staging"}, "OSUUS_ENV: must be development, test or production"),
         ({"SMTP_STARTTLS": "maybe"}, "SMTP_STARTTLS: use true or false"),
-        ({"OSUUS_ENV": "production"}, "SECRET_KEY: set a random value of at least 32 characters in production"),
-        ({"OSUUS_ENV": "production", "SECRET_KEY": "s" * 40},
-         "DATABASE_URL: must be set in production (embedded servers are for development)"),
-        ({"OSUUS_ENV": "production", "SECRET_KEY": "s" * 40, "DATABASE_URL": "postgresql://a@b/c",
-          "REDIS_URL": "redis://r"}, "SMTP_HOST: must be set in production so that e-mail reaches people"),
-        ({"DB_POOL_MIN": "5", "DB_POOL_MAX": "2"}, "DB_POOL_MAX: must be at least DB_POOL_MIN, and DB_POOL_MIN at least 1"),
+        (
+            {"OSUUS_ENV": "production"},
+            "SECRET_KEY: set a random value of at least 32 characters in production",
+        ),
+        (
+            {"OSUUS_ENV": "production", "SECRET_KEY": "s" * 40},
+            "DATABASE_URL: must be set in production (embedded servers are for development)",
+        ),
+        (
+            {
+                "OSUUS_ENV": "production",
+                "SECRET_KEY": "s" * 40,
+                "DATABASE_URL": "postgresql://a@b/c",
+                "REDIS_URL": "redis://r",
+            },
+            "SMTP_HOST: must be set in production so that e-mail reaches people",
+        ),
+        (
+            {"DB_POOL_MIN": "5", "DB_POOL_MAX": "2"},
+            "DB_POOL_MAX: must be at least DB_POOL_MIN, and DB_POOL_MIN at least 1",
+        ),
     ],
 )
 def test_bad_settings_name_the_setting(environ: dict[str, str], message: str) -> None:
@@ -48,16 +64,22 @@ def test_every_setting_is_documented() -> None:
     names = [name for name, _, _ in rows]
     for required in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "BASE_URL", "SMTP_HOST", "STRIPE_SECRET_KEY"):
         assert required in names
-    readme = (os.path.dirname(__file__) + "/../../README.md")
-    text = open(readme, encoding="utf-8").read()
+    text = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     assert [n for n in names if f"`{n}`" not in text] == []
 
 
 def test_the_command_stops_with_one_line_naming_the_setting() -> None:
     env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY"}}
     env.update(OSUUS_ENV="production")
-    result = subprocess.run([sys.executable, "-m", "osuus.cli", "web"], env=env, capture_output=True, text=True,
-                            timeout=60, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "osuus.cli", "web"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
-        "osuus: setting SECRET_KEY: set a random value of at least 32 characters in production"]
+        "osuus: setting SECRET_KEY: set a random value of at least 32 characters in production"
+    ]

@@ -28,8 +28,9 @@ def start_session(request: Request, user_id: int) -> None:  # type: ignore[type-
 
 
 def with_language(response: Response[Any], language: str, secure: bool) -> Response[Any]:
-    response.set_cookie("lang", normalise(language), max_age=LANG_COOKIE_AGE, httponly=True, samesite="lax",
-                        secure=secure)
+    response.set_cookie(
+        "lang", normalise(language), max_age=LANG_COOKIE_AGE, httponly=True, samesite="lax", secure=secure
+    )
     return response
 
 
@@ -69,7 +70,7 @@ async def verify(request: Request, token: str) -> Template:  # type: ignore[type
 
 
 @get("/signin")
-async def signin_form(request: Request, viewer: Viewer | None, next: str | None = None) -> Template:  # type: ignore[type-arg]  # noqa: A002
+async def signin_form(request: Request, viewer: Viewer | None, next: str | None = None) -> Template:  # type: ignore[type-arg]
     return page(request, "accounts/signin.html", next=safe_next(next))
 
 
@@ -97,8 +98,9 @@ async def signin(request: Request, data: FormData) -> Template | Redirect:  # ty
             form.error("email", N_("The e-mail address or the password is wrong"))
         if result.user_id is not None:
             start_session(request, result.user_id)
-            return with_language(Redirect(target, status_code=303), result.language,
-                                 request.app.state.settings.production)  # type: ignore[return-value]
+            return with_language(
+                Redirect(target, status_code=303), result.language, request.app.state.settings.production
+            )  # type: ignore[return-value]
     form.values["password"] = ""
     return page(request, "accounts/signin.html", status=400, form=form, next=target)
 
@@ -199,5 +201,21 @@ async def me(request: Request, viewer: Viewer | None) -> Template | Redirect:  #
     return page(request, "accounts/me.html")
 
 
-HANDLERS = [home, signup_form, signup, verify, signin_form, signin, resend, signout, reset_request_form,
-            reset_request, reset_form, reset, invitation_form, invitation_accept, choose_language, me]
+HANDLERS = [
+    home,
+    signup_form,
+    signup,
+    verify,
+    signin_form,
+    signin,
+    resend,
+    signout,
+    reset_request_form,
+    reset_request,
+    reset_form,
+    reset,
+    invitation_form,
+    invitation_accept,
+    choose_language,
+    me,
+]

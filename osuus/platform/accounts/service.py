@@ -64,9 +64,11 @@ async def sign_up(email: str, name: str, password: str, language: str, ip: str) 
         if existing:
             await send_mail(email, "account_exists", existing["language"])
             return
-        rows = await User.insert(User(email=email, name=name, password_hash=hashed, language=language)).returning(
-            User.id
-        ).run()
+        rows = (
+            await User.insert(User(email=email, name=name, password_hash=hashed, language=language))
+            .returning(User.id)
+            .run()
+        )
         user_id = rows[0]["id"]
         raw = await _issue_token(user_id, "verify", VERIFY_HOURS)
         await audit.record("account.signed_up", actor_id=user_id, target=email, ip=ip)
@@ -75,12 +77,17 @@ async def sign_up(email: str, name: str, password: str, language: str, ip: str) 
 
 async def _use_token(raw: str, purpose: str) -> int | None:
     """Mark a valid token used and return its user; None if unknown, used or expired."""
-    rows = await EmailToken.update({EmailToken.used_at: now()}).where(
-        (EmailToken.token_hash == token_hash(raw))
-        & (EmailToken.purpose == purpose)
-        & EmailToken.used_at.is_null()
-        & (EmailToken.expires_at > now())
-    ).returning(EmailToken.user).run()
+    rows = (
+        await EmailToken.update({EmailToken.used_at: now()})
+        .where(
+            (EmailToken.token_hash == token_hash(raw))
+            & (EmailToken.purpose == purpose)
+            & EmailToken.used_at.is_null()
+            & (EmailToken.expires_at > now())
+        )
+        .returning(EmailToken.user)
+        .run()
+    )
     return int(rows[0]["user_id"]) if rows else None
 
 
@@ -110,9 +117,12 @@ async def sign_in(limiter: Limiter, email: str, password: str, ip: str) -> SignI
             await audit.record("account.signin_limited", actor_id=None, target=email, ip=ip)
         return SignInResult(problem="limited")
     async with public_unit():
-        user = await User.select(
-            User.id, User.password_hash, User.email_verified_at, User.is_active, User.language
-        ).where(User.email == email).first().run()
+        user = (
+            await User.select(User.id, User.password_hash, User.email_verified_at, User.is_active, User.language)
+            .where(User.email == email)
+            .first()
+            .run()
+        )
     ok = await passwords.verify_password(user["password_hash"] if user else None, password)
     if not ok or user is None or not user["is_active"]:
         await limiter.hit(account_key, WINDOW)
@@ -131,14 +141,22 @@ async def sign_in(limiter: Limiter, email: str, password: str, ip: str) -> SignI
 async def resend_verification(email: str) -> None:
     email = normal_email(email)
     async with public_unit():
-        user = await User.select(User.id, User.name, User.language, User.email_verified_at).where(
-            User.email == email
-        ).first().run()
+        user = (
+            await User.select(User.id, User.name, User.language, User.email_verified_at)
+            .where(User.email == email)
+            .first()
+            .run()
+        )
         if user is None or user["email_verified_at"] is not None:
             return
         raw = await _issue_token(user["id"], "verify", VERIFY_HOURS)
-        await send_mail(email, "verify", user["language"], name=user["name"],
-                        link=f"{get_settings().base_url}/verify/{raw}")
+        await send_mail(
+            email,
+            "verify",
+            user["language"],
+            name=user["name"],
+            link=f"{get_settings().base_url}/verify/{raw}",
+        )
 
 
 async def request_reset(email: str, ip: str) -> None:
@@ -150,18 +168,23 @@ async def request_reset(email: str, ip: str) -> None:
             return
         raw = await _issue_token(user["id"], "reset", RESET_HOURS)
         await audit.record("account.reset_requested", actor_id=user["id"], target=email, ip=ip)
-        await send_mail(email, "reset", user["language"], name=user["name"],
-                        link=f"{get_settings().base_url}/reset/{raw}")
+        await send_mail(
+            email, "reset", user["language"], name=user["name"], link=f"{get_settings().base_url}/reset/{raw}"
+        )
 
 
 async def reset_token_valid(raw: str) -> bool:
     async with public_unit():
-        return await EmailToken.exists().where(
-            (EmailToken.token_hash == token_hash(raw))
-            & (EmailToken.purpose == "reset")
-            & EmailToken.used_at.is_null()
-            & (EmailToken.expires_at > now())
-        ).run()
+        return (
+            await EmailToken.exists()
+            .where(
+                (EmailToken.token_hash == token_hash(raw))
+                & (EmailToken.purpose == "reset")
+                & EmailToken.used_at.is_null()
+                & (EmailToken.expires_at > now())
+            )
+            .run()
+        )
 
 
 async def reset_password(raw: str, password: str, ip: str) -> bool:
@@ -171,9 +194,11 @@ async def reset_password(raw: str, password: str, ip: str) -> bool:
         if user_id is None:
             return False
         # A reset link proves the address, so it also verifies it.
-        await User.update({User.password_hash: hashed, User.email_verified_at: now()}).where(
-            (User.id == user_id) & User.email_verified_at.is_null()
-        ).run()
+        await (
+            User.update({User.password_hash: hashed, User.email_verified_at: now()})
+            .where((User.id == user_id) & User.email_verified_at.is_null())
+            .run()
+        )
         await User.update({User.password_hash: hashed}).where(User.id == user_id).run()
         await audit.record("account.password_reset", actor_id=user_id, ip=ip)
     return True

@@ -26,8 +26,17 @@ async def coop_home(request: Request, coop: CoopContext, saved: str | None = Non
     activity = await recent_activity(coop) if coop.has("admin", "board", "coach") else []
     profile = await get_profile(coop)
     counts = await service.counts(coop)
-    return page(request, "coops/home.html", coop=coop, notices=notices, activity=activity, profile=profile,
-                counts=counts, can_write=coop.has(*WRITERS), saved=saved)
+    return page(
+        request,
+        "coops/home.html",
+        coop=coop,
+        notices=notices,
+        activity=activity,
+        profile=profile,
+        counts=counts,
+        can_write=coop.has(*WRITERS),
+        saved=saved,
+    )
 
 
 @get("/people")

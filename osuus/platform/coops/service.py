@@ -38,24 +38,50 @@ class PendingInvitation:
 
 async def people(ctx: CoopContext) -> tuple[list[RoleView], list[PendingInvitation]]:
     async with coop_unit(ctx.id, ctx.viewer.id):
-        rows = await CoopRole.select(
-            CoopRole.id, CoopRole.user, CoopRole.user.name, CoopRole.user.email, CoopRole.role, CoopRole.created_at
-        ).where(CoopRole.coop == ctx.id).order_by(CoopRole.user.name).run()
-        pending = await Invitation.select(
-            Invitation.email, Invitation.name, Invitation.role, Invitation.expires_at
-        ).where(
-            (Invitation.coop == ctx.id) & Invitation.accepted_at.is_null()
-            & (Invitation.expires_at > dt.datetime.now(dt.UTC))
-        ).order_by(Invitation.created_at).run()
-    roles = [RoleView(r["id"], r["user_id"], r["user_id.name"], r["user_id.email"], r["role"], r["created_at"]) for r in rows]
+        rows = (
+            await CoopRole.select(
+                CoopRole.id,
+                CoopRole.user,
+                CoopRole.user.name,
+                CoopRole.user.email,
+                CoopRole.role,
+                CoopRole.created_at,
+            )
+            .where(CoopRole.coop == ctx.id)
+            .order_by(CoopRole.user.name)
+            .run()
+        )
+        pending = (
+            await Invitation.select(Invitation.email, Invitation.name, Invitation.role, Invitation.expires_at)
+            .where(
+                (Invitation.coop == ctx.id)
+                & Invitation.accepted_at.is_null()
+                & (Invitation.expires_at > dt.datetime.now(dt.UTC))
+            )
+            .order_by(Invitation.created_at)
+            .run()
+        )
+    roles = [
+        RoleView(r["id"], r["user_id"], r["user_id.name"], r["user_id.email"], r["role"], r["created_at"]) for r in rows
+    ]
     return roles, [PendingInvitation(**p) for p in pending]
 
 
 async def get_role(ctx: CoopContext, role_id: int) -> RoleView:
     async with coop_unit(ctx.id, ctx.viewer.id):
-        r = await CoopRole.select(
-            CoopRole.id, CoopRole.user, CoopRole.user.name, CoopRole.user.email, CoopRole.role, CoopRole.created_at
-        ).where((CoopRole.coop == ctx.id) & (CoopRole.id == role_id)).first().run()
+        r = (
+            await CoopRole.select(
+                CoopRole.id,
+                CoopRole.user,
+                CoopRole.user.name,
+                CoopRole.user.email,
+                CoopRole.role,
+                CoopRole.created_at,
+            )
+            .where((CoopRole.coop == ctx.id) & (CoopRole.id == role_id))
+            .first()
+            .run()
+        )
     if r is None:
         raise NotFoundException()
     return RoleView(r["id"], r["user_id"], r["user_id.name"], r["user_id.email"], r["role"], r["created_at"])
@@ -65,21 +91,39 @@ async def remove_role(ctx: CoopContext, role_id: int, ip: str) -> None:
     ctx.require("admin")
     async with coop_unit(ctx.id, ctx.viewer.id):
         # Lock the coop's admin rows so two admins cannot remove each other at the same time.
-        admins = await CoopRole.select(CoopRole.id).where(
-            (CoopRole.coop == ctx.id) & (CoopRole.role == "admin")
-        ).lock_rows("UPDATE").run()
-        row = await CoopRole.select(CoopRole.id, CoopRole.role, CoopRole.user.email).where(
-            (CoopRole.coop == ctx.id) & (CoopRole.id == role_id)
-        ).first().run()
+        admins = (
+            await CoopRole.select(CoopRole.id)
+            .where((CoopRole.coop == ctx.id) & (CoopRole.role == "admin"))
+            .lock_rows("UPDATE")
+            .run()
+        )
+        row = (
+            await CoopRole.select(CoopRole.id, CoopRole.role, CoopRole.user.email)
+            .where((CoopRole.coop == ctx.id) & (CoopRole.id == role_id))
+            .first()
+            .run()
+        )
         if row is None:
             raise NotFoundException()
         if row["role"] == "admin" and len(admins) <= 1:
             raise LastAdminError()
         await CoopRole.delete().where((CoopRole.coop == ctx.id) & (CoopRole.id == role_id)).run()
-        await Activity.insert(Activity(coop=ctx.id, actor=ctx.viewer.id, kind="role.removed",
-                                       summary=f"{row['user_id.email']}: {row['role']}")).run()
-        await audit.record("role.removed", actor_id=ctx.viewer.id, coop_id=ctx.id, target=row["user_id.email"], ip=ip,
-                           role=row["role"])
+        await Activity.insert(
+            Activity(
+                coop=ctx.id,
+                actor=ctx.viewer.id,
+                kind="role.removed",
+                summary=f"{row['user_id.email']}: {row['role']}",
+            )
+        ).run()
+        await audit.record(
+            "role.removed",
+            actor_id=ctx.viewer.id,
+            coop_id=ctx.id,
+            target=row["user_id.email"],
+            ip=ip,
+            role=row["role"],
+        )
 
 
 async def counts(ctx: CoopContext) -> dict[str, int]:

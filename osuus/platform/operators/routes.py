@@ -54,16 +54,28 @@ async def coop_create(request: Request, operator: Viewer, data: FormData) -> Tem
     form = Form.from_data(data)
     coop_id = await service.create_coop(operator, form, client_ip(request))
     if coop_id is None:
-        return page(request, "operators/coop_new.html", status=400, form=form,
-                    regions=await service.region_choices(operator))
+        return page(
+            request,
+            "operators/coop_new.html",
+            status=400,
+            form=form,
+            regions=await service.region_choices(operator),
+        )
     return Redirect(f"/ops/coops/{coop_id}", status_code=303)
 
 
 @get("/coops/{coop_id:int}")
 async def coop_detail(request: Request, operator: Viewer, coop_id: int, sent: str | None = None) -> Template:  # type: ignore[type-arg]
     coop = await service.coop_detail(operator, coop_id)
-    return page(request, "operators/coop_detail.html", coop=coop, statuses=COOP_STATUSES, roles=COOP_ROLES,
-                form=Form(values={"status": coop["status"], "role": "admin"}), sent=sent)
+    return page(
+        request,
+        "operators/coop_detail.html",
+        coop=coop,
+        statuses=COOP_STATUSES,
+        roles=COOP_ROLES,
+        form=Form(values={"status": coop["status"], "role": "admin"}),
+        sent=sent,
+    )
 
 
 @post("/coops/{coop_id:int}/status")
@@ -71,8 +83,15 @@ async def coop_status(request: Request, operator: Viewer, coop_id: int, data: Fo
     coop = await service.coop_detail(operator, coop_id)
     form = Form.from_data(data)
     if not await service.set_coop_status(operator, coop_id, form, client_ip(request)):
-        return page(request, "operators/coop_detail.html", status=400, coop=coop, statuses=COOP_STATUSES,
-                    roles=COOP_ROLES, form=form)
+        return page(
+            request,
+            "operators/coop_detail.html",
+            status=400,
+            coop=coop,
+            statuses=COOP_STATUSES,
+            roles=COOP_ROLES,
+            form=form,
+        )
     return Redirect(f"/ops/coops/{coop_id}", status_code=303)
 
 
@@ -83,16 +102,28 @@ async def coop_invite(request: Request, operator: Viewer, coop_id: int, data: Fo
     form = Form.from_data(data)
     if not await invite_coop_admin(operator.id, coop_id, form, client_ip(request)):
         form.values.setdefault("status", coop["status"])
-        return page(request, "operators/coop_detail.html", status=400, coop=coop, statuses=COOP_STATUSES,
-                    roles=COOP_ROLES, form=form)
+        return page(
+            request,
+            "operators/coop_detail.html",
+            status=400,
+            coop=coop,
+            statuses=COOP_STATUSES,
+            roles=COOP_ROLES,
+            form=form,
+        )
     return Redirect(f"/ops/coops/{coop_id}?sent=1", status_code=303)
 
 
 @get("/organisations/new")
 async def org_form(request: Request, operator: Viewer) -> Template:  # type: ignore[type-arg]
     service.require_operator(operator)
-    return page(request, "operators/org_new.html", kinds=ORG_KINDS, regions=await service.region_choices(operator),
-                chosen=[])
+    return page(
+        request,
+        "operators/org_new.html",
+        kinds=ORG_KINDS,
+        regions=await service.region_choices(operator),
+        chosen=[],
+    )
 
 
 @post("/organisations/new")
@@ -101,8 +132,15 @@ async def org_create(request: Request, operator: Viewer) -> Template | Redirect:
     region_ids = [str(v) for v in raw.getall("regions")] if "regions" in raw else []
     form = Form.from_data({k: v for k, v in raw.items() if k != "regions"})
     if not await service.create_organisation(operator, form, region_ids, client_ip(request)):
-        return page(request, "operators/org_new.html", status=400, form=form, kinds=ORG_KINDS,
-                    regions=await service.region_choices(operator), chosen=region_ids)
+        return page(
+            request,
+            "operators/org_new.html",
+            status=400,
+            form=form,
+            kinds=ORG_KINDS,
+            regions=await service.region_choices(operator),
+            chosen=region_ids,
+        )
     return Redirect("/ops/", status_code=303)
 
 
@@ -129,5 +167,18 @@ async def job_retry(request: Request, operator: Viewer, message_id: str) -> Redi
     return Redirect("/ops/jobs", status_code=303)
 
 
-HANDLERS = [ops_home, region_form, region_create, coop_form, coop_create, coop_detail, coop_status, coop_invite,
-            org_form, org_create, audit_search, jobs, job_retry]
+HANDLERS = [
+    ops_home,
+    region_form,
+    region_create,
+    coop_form,
+    coop_create,
+    coop_detail,
+    coop_status,
+    coop_invite,
+    org_form,
+    org_create,
+    audit_search,
+    jobs,
+    job_retry,
+]

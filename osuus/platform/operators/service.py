@@ -61,21 +61,35 @@ class RegionRow:
 async def overview(viewer: Viewer) -> list[RegionRow]:
     async with operator_unit(viewer.id):
         regions = await Region.select(Region.id, Region.slug, Region.name).order_by(Region.name).run()
-        coops = await Coop.select(Coop.id, Coop.slug, Coop.name, Coop.status, Coop.business_id, Coop.region).order_by(
-            Coop.name
-        ).run()
+        coops = (
+            await Coop.select(Coop.id, Coop.slug, Coop.name, Coop.status, Coop.business_id, Coop.region)
+            .order_by(Coop.name)
+            .run()
+        )
         counts = await CoopRole.raw(
             "SELECT coop_id, count(DISTINCT user_id) AS people, "
             "count(*) FILTER (WHERE role = 'admin') AS admins FROM coop_role GROUP BY coop_id"
         ).run()
     by_coop = {c["coop_id"]: c for c in counts}
-    result = {r["id"]: RegionRow(r["id"], r["slug"], r["name"]) for r in regions
-              if viewer.is_operator or r["id"] in viewer.coordinator_regions}
+    result = {
+        r["id"]: RegionRow(r["id"], r["slug"], r["name"])
+        for r in regions
+        if viewer.is_operator or r["id"] in viewer.coordinator_regions
+    }
     for c in coops:
         if c["region_id"] in result:
             n = by_coop.get(c["id"], {})
-            result[c["region_id"]].coops.append(CoopRow(c["id"], c["slug"], c["name"], c["status"], c["business_id"],
-                                                     int(n.get("people", 0)), int(n.get("admins", 0))))
+            result[c["region_id"]].coops.append(
+                CoopRow(
+                    c["id"],
+                    c["slug"],
+                    c["name"],
+                    c["status"],
+                    c["business_id"],
+                    int(n.get("people", 0)),
+                    int(n.get("admins", 0)),
+                )
+            )
     return list(result.values())
 
 
@@ -141,9 +155,11 @@ async def create_coop(viewer: Viewer, form: Form, ip: str) -> int | None:
         if await Coop.exists().where(Coop.slug == slug).run():
             form.error("slug", N_("This web name is already in use. Choose another"))
             return None
-        rows = await Coop.insert(
-            Coop(slug=slug, name=name, business_id=business_id, region=region_id, status="draft")
-        ).returning(Coop.id).run()
+        rows = (
+            await Coop.insert(Coop(slug=slug, name=name, business_id=business_id, region=region_id, status="draft"))
+            .returning(Coop.id)
+            .run()
+        )
         coop_id = int(rows[0]["id"])
         await audit.record("coop.created", actor_id=viewer.id, coop_id=coop_id, target=slug, ip=ip)
     return coop_id
@@ -151,8 +167,14 @@ async def create_coop(viewer: Viewer, form: Form, ip: str) -> int | None:
 
 async def coop_detail(viewer: Viewer, coop_id: int) -> dict[str, Any]:
     async with operator_unit(viewer.id):
-        row = await Coop.select(Coop.id, Coop.slug, Coop.name, Coop.status, Coop.business_id, Coop.region.name,
-                                Coop.region).where(Coop.id == coop_id).first().run()
+        row = (
+            await Coop.select(
+                Coop.id, Coop.slug, Coop.name, Coop.status, Coop.business_id, Coop.region.name, Coop.region
+            )
+            .where(Coop.id == coop_id)
+            .first()
+            .run()
+        )
     if row is None or not (viewer.is_operator or row["region_id"] in viewer.coordinator_regions):
         raise NotFoundException()
     return row
@@ -169,8 +191,15 @@ async def set_coop_status(viewer: Viewer, coop_id: int, form: Form, ip: str) -> 
         if old is None:
             raise NotFoundException()
         await Coop.update({Coop.status: status}).where(Coop.id == coop_id).run()
-        await audit.record("coop.status_changed", actor_id=viewer.id, coop_id=coop_id, target=str(coop_id), ip=ip,
-                           before=old["status"], after=status)
+        await audit.record(
+            "coop.status_changed",
+            actor_id=viewer.id,
+            coop_id=coop_id,
+            target=str(coop_id),
+            ip=ip,
+            before=old["status"],
+            after=status,
+        )
     return True
 
 
@@ -190,21 +219,24 @@ async def create_organisation(viewer: Viewer, form: Form, region_ids: list[str],
         if await Organisation.exists().where(Organisation.slug == slug).run():
             form.error("slug", N_("This web name is already in use. Choose another"))
             return False
-        rows = await Organisation.insert(
-            Organisation(slug=slug, name=name, kind=kind, business_id=business_id)
-        ).returning(Organisation.id).run()
+        rows = (
+            await Organisation.insert(Organisation(slug=slug, name=name, kind=kind, business_id=business_id))
+            .returning(Organisation.id)
+            .run()
+        )
         org_id = int(rows[0]["id"])
-        await OrganisationRegion.insert(
-            *[OrganisationRegion(organisation=org_id, region=r) for r in chosen]
-        ).run()
+        await OrganisationRegion.insert(*[OrganisationRegion(organisation=org_id, region=r) for r in chosen]).run()
         await audit.record("organisation.created", actor_id=viewer.id, org_id=org_id, target=slug, ip=ip)
     return True
 
 
 async def organisations(viewer: Viewer) -> list[dict[str, Any]]:
     async with operator_unit(viewer.id):
-        return await Organisation.select(Organisation.slug, Organisation.name, Organisation.kind,
-                                         Organisation.business_id).order_by(Organisation.name).run()
+        return (
+            await Organisation.select(Organisation.slug, Organisation.name, Organisation.kind, Organisation.business_id)
+            .order_by(Organisation.name)
+            .run()
+        )
 
 
 @dataclass(frozen=True)
@@ -223,13 +255,21 @@ async def search_audit(viewer: Viewer, text: str, action: str, ip: str, limit: i
     require_operator(viewer)
     async with operator_unit(viewer.id):
         query = AuditLog.select(
-            AuditLog.at, AuditLog.actor.email, AuditLog.action, AuditLog.coop.slug, AuditLog.organisation.slug,
-            AuditLog.target, AuditLog.ip, AuditLog.detail,
+            AuditLog.at,
+            AuditLog.actor.email,
+            AuditLog.action,
+            AuditLog.coop.slug,
+            AuditLog.organisation.slug,
+            AuditLog.target,
+            AuditLog.ip,
+            AuditLog.detail,
         )
         if text:
             pattern = f"%{text}%"
             query = query.where(
-                AuditLog.target.ilike(pattern) | AuditLog.actor.email.ilike(pattern) | AuditLog.ip.ilike(pattern)
+                AuditLog.target.ilike(pattern)
+                | AuditLog.actor.email.ilike(pattern)
+                | AuditLog.ip.ilike(pattern)
                 | AuditLog.coop.slug.ilike(pattern)
             )
         if action:
@@ -237,9 +277,18 @@ async def search_audit(viewer: Viewer, text: str, action: str, ip: str, limit: i
         rows = await query.order_by(AuditLog.id, ascending=False).limit(limit).run()
         await audit.record("ops.audit_searched", actor_id=viewer.id, target=text[:200], ip=ip, action_filter=action)
     return [
-        AuditRow(r["at"], r["actor_id.email"] or "", r["action"], r["coop_id.slug"] or "", r["organisation_id.slug"] or "",
-                 r["target"], r["ip"],
-                 json.dumps(r["detail"] if isinstance(r["detail"], dict) else json.loads(r["detail"] or "{}"),
-                            ensure_ascii=False))
+        AuditRow(
+            r["at"],
+            r["actor_id.email"] or "",
+            r["action"],
+            r["coop_id.slug"] or "",
+            r["organisation_id.slug"] or "",
+            r["target"],
+            r["ip"],
+            json.dumps(
+                r["detail"] if isinstance(r["detail"], dict) else json.loads(r["detail"] or "{}"),
+                ensure_ascii=False,
+            ),
+        )
         for r in rows
     ]

@@ -18,7 +18,12 @@ class OrgPerson:
 
 async def org_people(ctx: OrgContext) -> list[OrgPerson]:
     async with org_unit(ctx.id, ctx.viewer.id):
-        rows = await OrganisationRole.select(
-            OrganisationRole.user.name, OrganisationRole.user.email, OrganisationRole.role
-        ).where(OrganisationRole.organisation == ctx.id).order_by(OrganisationRole.user.name).run()
+        rows = (
+            await OrganisationRole.select(
+                OrganisationRole.user.name, OrganisationRole.user.email, OrganisationRole.role
+            )
+            .where(OrganisationRole.organisation == ctx.id)
+            .order_by(OrganisationRole.user.name)
+            .run()
+        )
     return [OrgPerson(r["user_id.name"], r["user_id.email"], r["role"]) for r in rows]

@@ -1,12 +1,6 @@
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.columns.base import OnDelete
-from piccolo.columns.base import OnUpdate
-from piccolo.columns.column_types import BigSerial
-from piccolo.columns.column_types import Boolean
-from piccolo.columns.column_types import ForeignKey
-from piccolo.columns.column_types import JSONB
-from piccolo.columns.column_types import Timestamptz
-from piccolo.columns.column_types import Varchar
+from piccolo.columns.base import OnDelete, OnUpdate
+from piccolo.columns.column_types import JSONB, BigSerial, Boolean, ForeignKey, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.indexes import IndexMethod
 from piccolo.table import Table
@@ -70,9 +64,7 @@ DESCRIPTION = "initial tables"
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="platform", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="platform", description=DESCRIPTION)
 
     manager.add_table(
         class_name="OrganisationRegion",
@@ -95,25 +87,15 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(
-        class_name="CoopRole", tablename="coop_role", schema=None, columns=None
-    )
+    manager.add_table(class_name="CoopRole", tablename="coop_role", schema=None, columns=None)
 
-    manager.add_table(
-        class_name="Region", tablename="region", schema=None, columns=None
-    )
+    manager.add_table(class_name="Region", tablename="region", schema=None, columns=None)
 
-    manager.add_table(
-        class_name="User", tablename="app_user", schema=None, columns=None
-    )
+    manager.add_table(class_name="User", tablename="app_user", schema=None, columns=None)
 
-    manager.add_table(
-        class_name="Coop", tablename="coop", schema=None, columns=None
-    )
+    manager.add_table(class_name="Coop", tablename="coop", schema=None, columns=None)
 
-    manager.add_table(
-        class_name="AuditLog", tablename="audit_log", schema=None, columns=None
-    )
+    manager.add_table(class_name="AuditLog", tablename="audit_log", schema=None, columns=None)
 
     manager.add_table(
         class_name="Operator",
@@ -122,13 +104,9 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(
-        class_name="Outbox", tablename="outbox", schema=None, columns=None
-    )
+    manager.add_table(class_name="Outbox", tablename="outbox", schema=None, columns=None)
 
-    manager.add_table(
-        class_name="Invitation", tablename="invitation", schema=None, columns=None
-    )
+    manager.add_table(class_name="Invitation", tablename="invitation", schema=None, columns=None)
 
     manager.add_table(
         class_name="Organisation",

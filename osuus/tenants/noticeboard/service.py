@@ -52,15 +52,26 @@ def _view(row: dict[str, object], ctx: CoopContext | None = None) -> NoticeView:
     )
 
 
-_COLUMNS = (Notice.id, Notice.title, Notice.body, Notice.author, Notice.author.name, Notice.created_at,
-            Notice.organisation.name)
+_COLUMNS = (
+    Notice.id,
+    Notice.title,
+    Notice.body,
+    Notice.author,
+    Notice.author.name,
+    Notice.created_at,
+    Notice.organisation.name,
+)
 
 
 async def recent_notices(ctx: CoopContext, limit: int = 20) -> list[NoticeView]:
     async with coop_unit(ctx.id, ctx.viewer.id):
-        rows = await Notice.select(*_COLUMNS).where(Notice.coop == ctx.id).order_by(
-            Notice.created_at, ascending=False
-        ).limit(limit).run()
+        rows = (
+            await Notice.select(*_COLUMNS)
+            .where(Notice.coop == ctx.id)
+            .order_by(Notice.created_at, ascending=False)
+            .limit(limit)
+            .run()
+        )
     return [_view(r, ctx) for r in rows]
 
 
@@ -75,9 +86,13 @@ async def get_notice(ctx: CoopContext, notice_id: int) -> NoticeView:
 
 async def recent_activity(ctx: CoopContext, limit: int = 10) -> list[ActivityView]:
     async with coop_unit(ctx.id, ctx.viewer.id):
-        rows = await Activity.select(Activity.at, Activity.kind, Activity.actor.name, Activity.summary).where(
-            Activity.coop == ctx.id
-        ).order_by(Activity.at, ascending=False).limit(limit).run()
+        rows = (
+            await Activity.select(Activity.at, Activity.kind, Activity.actor.name, Activity.summary)
+            .where(Activity.coop == ctx.id)
+            .order_by(Activity.at, ascending=False)
+            .limit(limit)
+            .run()
+        )
     return [ActivityView(r["at"], r["kind"], r["actor_id.name"] or "", r["summary"]) for r in rows]
 
 
@@ -85,9 +100,14 @@ async def partner_choices(ctx: CoopContext) -> list[tuple[int, str]]:
     """Organisations that serve the coop's region: a notice may be addressed to one of them."""
     async with coop_unit(ctx.id, ctx.viewer.id):
         region = await Coop.select(Coop.region).where(Coop.id == ctx.id).first().run()
-        rows = await OrganisationRegion.select(
-            OrganisationRegion.organisation, OrganisationRegion.organisation.name
-        ).where(OrganisationRegion.region == region["region_id"]).order_by(OrganisationRegion.organisation.name).run()
+        if region is None:
+            return []
+        rows = (
+            await OrganisationRegion.select(OrganisationRegion.organisation, OrganisationRegion.organisation.name)
+            .where(OrganisationRegion.region == region["region_id"])
+            .order_by(OrganisationRegion.organisation.name)
+            .run()
+        )
     return [(r["organisation_id"], r["organisation_id.name"]) for r in rows]
 
 
@@ -118,25 +138,49 @@ async def post_notice(ctx: CoopContext, form: Form, ip: str) -> int | None:
     if not form.ok:
         return None
     async with coop_unit(ctx.id, ctx.viewer.id):
-        rows = await Notice.insert(
-            Notice(coop=ctx.id, author=ctx.viewer.id, title=form.get("title"), body=form.get("body"),
-                   organisation=organisation_id)
-        ).returning(Notice.id).run()
+        rows = (
+            await Notice.insert(
+                Notice(
+                    coop=ctx.id,
+                    author=ctx.viewer.id,
+                    title=form.get("title"),
+                    body=form.get("body"),
+                    organisation=organisation_id,
+                )
+            )
+            .returning(Notice.id)
+            .run()
+        )
         notice_id = int(rows[0]["id"])
         await Activity.insert(
-            Activity(coop=ctx.id, actor=ctx.viewer.id, kind="notice.posted", notice=notice_id,
-                     summary=form.get("title")[:300])
+            Activity(
+                coop=ctx.id,
+                actor=ctx.viewer.id,
+                kind="notice.posted",
+                notice=notice_id,
+                summary=form.get("title")[:300],
+            )
         ).run()
-        await audit.record("notice.posted", actor_id=ctx.viewer.id, coop_id=ctx.id, target=f"notice:{notice_id}",
-                           ip=ip, organisation_id=organisation_id)
+        await audit.record(
+            "notice.posted",
+            actor_id=ctx.viewer.id,
+            coop_id=ctx.id,
+            target=f"notice:{notice_id}",
+            ip=ip,
+            organisation_id=organisation_id,
+        )
     return notice_id
 
 
 async def delete_notice(ctx: CoopContext, notice_id: int, ip: str) -> None:
     async with coop_unit(ctx.id, ctx.viewer.id):
-        row = await Notice.select(Notice.author).where(
-            (Notice.coop == ctx.id) & (Notice.id == notice_id)
-        ).lock_rows("UPDATE").first().run()
+        row = (
+            await Notice.select(Notice.author)
+            .where((Notice.coop == ctx.id) & (Notice.id == notice_id))
+            .lock_rows("UPDATE")
+            .first()
+            .run()
+        )
         if row is None:
             raise NotFoundException()
         if not (ctx.has("admin") or row["author_id"] == ctx.viewer.id):
@@ -145,26 +189,32 @@ async def delete_notice(ctx: CoopContext, notice_id: int, ip: str) -> None:
             raise PermissionDeniedException()
         await Activity.delete().where((Activity.coop == ctx.id) & (Activity.notice == notice_id)).run()
         await Notice.delete().where((Notice.coop == ctx.id) & (Notice.id == notice_id)).run()
-        await audit.record("notice.deleted", actor_id=ctx.viewer.id, coop_id=ctx.id, target=f"notice:{notice_id}",
-                           ip=ip)
+        await audit.record(
+            "notice.deleted", actor_id=ctx.viewer.id, coop_id=ctx.id, target=f"notice:{notice_id}", ip=ip
+        )
 
 
 async def notices_for_organisation(ctx: OrgContext, limit: int = 50) -> list[NoticeView]:
     """What coops have addressed to this organisation, across coops (RLS: organisation_reads policy)."""
     async with org_unit(ctx.id, ctx.viewer.id):
-        rows = await Notice.select(*_COLUMNS, Notice.coop.name).where(Notice.organisation == ctx.id).order_by(
-            Notice.created_at, ascending=False
-        ).limit(limit).run()
+        rows = (
+            await Notice.select(*_COLUMNS, Notice.coop.name)
+            .where(Notice.organisation == ctx.id)
+            .order_by(Notice.created_at, ascending=False)
+            .limit(limit)
+            .run()
+        )
     return [_view(r) for r in rows]
 
 
 async def notice_for_organisation(ctx: OrgContext, notice_id: int) -> NoticeView:
     async with org_unit(ctx.id, ctx.viewer.id):
-        row = await Notice.select(*_COLUMNS, Notice.coop.name).where(
-            (Notice.organisation == ctx.id) & (Notice.id == notice_id)
-        ).first().run()
+        row = (
+            await Notice.select(*_COLUMNS, Notice.coop.name)
+            .where((Notice.organisation == ctx.id) & (Notice.id == notice_id))
+            .first()
+            .run()
+        )
     if row is None:
         raise NotFoundException()
     return _view(row)
-
-

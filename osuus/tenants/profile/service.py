@@ -28,9 +28,12 @@ class ProfileView:
 
 async def get_profile(ctx: CoopContext) -> ProfileView:
     async with coop_unit(ctx.id, ctx.viewer.id):
-        row = await CoopProfile.select(*(getattr(CoopProfile, f) for f in FIELDS)).where(
-            CoopProfile.coop == ctx.id
-        ).first().run()
+        row = (
+            await CoopProfile.select(*(getattr(CoopProfile, f) for f in FIELDS))
+            .where(CoopProfile.coop == ctx.id)
+            .first()
+            .run()
+        )
     return ProfileView(**row) if row else ProfileView()
 
 
@@ -54,11 +57,21 @@ async def save_profile(ctx: CoopContext, form: Form, ip: str) -> bool:
     async with coop_unit(ctx.id, ctx.viewer.id):
         exists = await CoopProfile.exists().where(CoopProfile.coop == ctx.id).run()
         if exists:
-            await CoopProfile.update(
-                {**{getattr(CoopProfile, k): v for k, v in values.items()},
-                 CoopProfile.updated_at: dt.datetime.now(dt.UTC), CoopProfile.updated_by: ctx.viewer.id}
-            ).where(CoopProfile.coop == ctx.id).run()
+            await (
+                CoopProfile.update(
+                    {
+                        **{getattr(CoopProfile, k): v for k, v in values.items()},
+                        CoopProfile.updated_at: dt.datetime.now(dt.UTC),
+                        CoopProfile.updated_by: ctx.viewer.id,
+                    }
+                )
+                .where(CoopProfile.coop == ctx.id)
+                .run()
+            )
         else:
-            await CoopProfile.insert(CoopProfile(coop=ctx.id, updated_by=ctx.viewer.id, **values)).run()
+            row = CoopProfile(coop=ctx.id, updated_by=ctx.viewer.id)
+            for key, value in values.items():
+                setattr(row, key, value)
+            await CoopProfile.insert(row).run()
         await audit.record("profile.changed", actor_id=ctx.viewer.id, coop_id=ctx.id, target="profile", ip=ip)
     return True

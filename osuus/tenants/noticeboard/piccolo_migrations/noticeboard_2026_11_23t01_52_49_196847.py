@@ -1,11 +1,6 @@
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.columns.base import OnDelete
-from piccolo.columns.base import OnUpdate
-from piccolo.columns.column_types import BigSerial
-from piccolo.columns.column_types import ForeignKey
-from piccolo.columns.column_types import Text
-from piccolo.columns.column_types import Timestamptz
-from piccolo.columns.column_types import Varchar
+from piccolo.columns.base import OnDelete, OnUpdate
+from piccolo.columns.column_types import BigSerial, ForeignKey, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.indexes import IndexMethod
 from piccolo.table import Table
@@ -69,17 +64,11 @@ DESCRIPTION = "initial tables"
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="noticeboard", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="noticeboard", description=DESCRIPTION)
 
-    manager.add_table(
-        class_name="Notice", tablename="notice", schema=None, columns=None
-    )
+    manager.add_table(class_name="Notice", tablename="notice", schema=None, columns=None)
 
-    manager.add_table(
-        class_name="Activity", tablename="activity", schema=None, columns=None
-    )
+    manager.add_table(class_name="Activity", tablename="activity", schema=None, columns=None)
 
     manager.add_column(
         table_class_name="Notice",

@@ -5,7 +5,9 @@ from piccolo.engine import engine_finder
 
 ID = "2026-11-23T01:53:20:000000"
 VERSION = "1.38.0"
-DESCRIPTION = "notice, activity: forced RLS, UNIQUE (coop_id, id), composite activity->notice, org read policy"
+DESCRIPTION = (
+    "notice, activity: forced RLS, UNIQUE (coop_id, id), composite activity->notice, org read policy"
+)
 
 COOP = "nullif(current_setting('app.coop_id', true), '')::bigint"
 ORG = "nullif(current_setting('app.org_id', true), '')::bigint"
