@@ -38,7 +38,7 @@ class EmbeddedRedis:
         with contextlib.suppress(Exception):
             client.connection_pool.disconnect()
         with contextlib.suppress(Exception):
-            client.shutdown(save=False, now=True, force=True)
+            client.shutdown(nosave=True)
         with contextlib.suppress(Exception):
             client._cleanup()
         pid = getattr(client, "pid", None)

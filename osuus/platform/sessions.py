@@ -1,4 +1,7 @@
-"""Server-side sessions in Redis whose id is replaced at sign-in (no session fixation)."""
+"""Server-side sessions in Redis whose id is replaced at sign-in (no session fixation).
+
+Visitors who are not signed in get no session at all: nothing is stored and no cookie is set for an empty session.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +22,8 @@ class RotatingSessionBackend(ServerSideSessionBackend):
         return super().get_session_id(connection)
 
     async def store_in_message(self, scope_session, message, connection) -> None:  # type: ignore[no-untyped-def]
+        if not scope_session and not connection.cookies.get(self.config.key):
+            return
         await super().store_in_message(scope_session, message, connection)
         old = connection.scope["state"].get("osuus_old_session_id")
         if old:
