@@ -14,7 +14,10 @@ from osuus.platform.settings import get_settings
 def _env() -> Environment:
     from osuus.platform.http import make_environment
 
-    return make_environment()
+    env = make_environment()
+    # Mail is plain text: HTML escaping would show a name like O'Neil or "Puu & Pelti" as O&#39;Neil, &amp;.
+    env.autoescape = False
+    return env
 
 
 async def send_mail(to: str, template: str, language: str, **context: object) -> int:
