@@ -71,6 +71,15 @@ async def test_tenant_table_shape(owner: asyncpg.Connection, table: str) -> None
         table,
     )
     assert ["coop_id", "id"] in [list(r["cols"]) for r in unique_pairs]
+    # Citus: the primary key and every unique constraint start with the distribution column.
+    primary = await owner.fetchval(
+        """SELECT array(SELECT a.attname FROM unnest(con.conkey) WITH ORDINALITY k(n, o)
+                        JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n ORDER BY k.o)
+           FROM pg_constraint con WHERE con.conrelid = $1::regclass AND con.contype = 'p'""",
+        table,
+    )
+    assert list(primary) == ["coop_id", "id"]
+    assert [list(r["cols"]) for r in unique_pairs if list(r["cols"])[0] != "coop_id"] == []
     indexed = await owner.fetchval(
         """SELECT count(*) FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
            WHERE i.indrelid = $1::regclass AND a.attname = 'coop_id'""",
@@ -80,18 +89,34 @@ async def test_tenant_table_shape(owner: asyncpg.Connection, table: str) -> None
 
 
 async def test_references_between_tenant_tables_are_composite(owner: asyncpg.Connection) -> None:
-    tenant = set(tenant_tables())
+    """Every ORM reference from a tenant table to another is a (coop_id, x) -> (coop_id, id) key in the database."""
+    from piccolo.columns import ForeignKey
+
+    expected = {
+        (t._meta.tablename, c._meta.db_column_name, c._foreign_key_meta.resolved_references._meta.tablename)
+        for t in all_tables()
+        if issubclass(t, TenantTable)
+        for c in t._meta.foreign_key_columns
+        if isinstance(c, ForeignKey) and issubclass(c._foreign_key_meta.resolved_references, TenantTable)
+    }
+    assert ("activity", "notice_id", "notice") in expected
     fks = await owner.fetch(
         """SELECT con.conrelid::regclass::text AS src, con.confrelid::regclass::text AS dst,
                   array(SELECT a.attname FROM unnest(con.conkey) WITH ORDINALITY k(n, o)
-                        JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n ORDER BY k.o) AS cols
+                        JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n ORDER BY k.o) AS cols,
+                  array(SELECT a.attname FROM unnest(con.confkey) WITH ORDINALITY k(n, o)
+                        JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n ORDER BY k.o) AS refs
            FROM pg_constraint con WHERE con.contype = 'f'"""
     )
-    pairs = [(r["src"], r["dst"], list(r["cols"])) for r in fks if r["src"] in tenant and r["dst"] in tenant]
-    single = [(s, d, c[0]) for s, d, c in pairs if len(c) == 1]
-    composite = {(s, d, c[1]) for s, d, c in pairs if len(c) == 2 and c[0] == "coop_id"}
-    assert single, "expected at least one reference between tenant tables (activity -> notice)"
-    assert [x for x in single if x not in composite] == []
+    tenant = set(tenant_tables())
+    composite = {
+        (r["src"], r["cols"][1], r["dst"])
+        for r in fks
+        if list(r["cols"])[:1] == ["coop_id"] and len(r["cols"]) == 2 and list(r["refs"]) == ["coop_id", "id"]
+    }
+    assert sorted(expected - composite) == []
+    single = [(r["src"], r["dst"]) for r in fks if r["src"] in tenant and r["dst"] in tenant and len(r["cols"]) == 1]
+    assert single == []
 
 
 async def test_references_to_coop_never_cascade(owner: asyncpg.Connection) -> None:

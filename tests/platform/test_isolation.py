@@ -587,3 +587,12 @@ async def test_operator_reaches_console(signed_in: SignIn, world: World) -> None
     """The control for the two tests above: the console itself works for an operator."""
     response = await (await signed_in(world.operator)).get("/ops/")
     assert response.status_code == 200
+
+
+async def test_zz_debug_outbox(signed_in: SignIn, world: World) -> None:
+    from osuus.platform.tables import Outbox
+    from osuus.platform.tenancy import relay_unit
+    async with relay_unit():
+        rows = await Outbox.select(Outbox.id, Outbox.coop, Outbox.actor, Outbox.payload).run()
+    print("DEBUGROWS", [(type(r["payload"]), r) for r in rows][:3])
+    raise AssertionError

@@ -6,15 +6,20 @@ from piccolo.engine import engine_finder
 ID = "2026-11-23T01:53:20:000000"
 VERSION = "1.38.0"
 DESCRIPTION = (
-    "notice, activity: forced RLS, UNIQUE (coop_id, id), composite activity->notice, org read policy"
+    "notice, activity: forced RLS, PRIMARY KEY (coop_id, id), composite activity->notice, org read policy"
 )
 
 COOP = "nullif(current_setting('app.coop_id', true), '')::bigint"
 ORG = "nullif(current_setting('app.org_id', true), '')::bigint"
 
 FORWARD = [
-    "ALTER TABLE notice ADD CONSTRAINT notice_coop_id_id UNIQUE (coop_id, id)",
-    "ALTER TABLE activity ADD CONSTRAINT activity_coop_id_id UNIQUE (coop_id, id)",
+    # Citus-ready keys: the primary key starts with coop_id. Piccolo still treats `id` as the key in the ORM;
+    # the single-column reference it made goes, and the composite one below replaces it.
+    "ALTER TABLE activity DROP CONSTRAINT activity_notice_id_fkey",
+    "ALTER TABLE notice DROP CONSTRAINT notice_pkey",
+    "ALTER TABLE notice ADD CONSTRAINT notice_pkey PRIMARY KEY (coop_id, id)",
+    "ALTER TABLE activity DROP CONSTRAINT activity_pkey",
+    "ALTER TABLE activity ADD CONSTRAINT activity_pkey PRIMARY KEY (coop_id, id)",
     "ALTER TABLE activity ADD CONSTRAINT activity_notice_same_coop FOREIGN KEY (coop_id, notice_id) "
     "REFERENCES notice (coop_id, id) ON DELETE RESTRICT ON UPDATE RESTRICT",
     "ALTER TABLE notice ENABLE ROW LEVEL SECURITY",
@@ -42,8 +47,12 @@ BACKWARD = [
     "ALTER TABLE notice NO FORCE ROW LEVEL SECURITY",
     "ALTER TABLE notice DISABLE ROW LEVEL SECURITY",
     "ALTER TABLE activity DROP CONSTRAINT IF EXISTS activity_notice_same_coop",
-    "ALTER TABLE activity DROP CONSTRAINT IF EXISTS activity_coop_id_id",
-    "ALTER TABLE notice DROP CONSTRAINT IF EXISTS notice_coop_id_id",
+    "ALTER TABLE activity DROP CONSTRAINT activity_pkey",
+    "ALTER TABLE activity ADD CONSTRAINT activity_pkey PRIMARY KEY (id)",
+    "ALTER TABLE notice DROP CONSTRAINT notice_pkey",
+    "ALTER TABLE notice ADD CONSTRAINT notice_pkey PRIMARY KEY (id)",
+    "ALTER TABLE activity ADD CONSTRAINT activity_notice_id_fkey FOREIGN KEY (notice_id) REFERENCES notice (id) "
+    "ON DELETE RESTRICT ON UPDATE RESTRICT",
 ]
 
 

@@ -5,12 +5,13 @@ from piccolo.engine import engine_finder
 
 ID = "2026-11-23T01:53:10:000000"
 VERSION = "1.38.0"
-DESCRIPTION = "coop_profile: forced row-level security, UNIQUE (coop_id, id), one profile per coop"
+DESCRIPTION = "coop_profile: forced row-level security, PRIMARY KEY (coop_id, id), one profile per coop"
 
 COOP = "nullif(current_setting('app.coop_id', true), '')::bigint"
 
 FORWARD = [
-    "ALTER TABLE coop_profile ADD CONSTRAINT coop_profile_coop_id_id UNIQUE (coop_id, id)",
+    "ALTER TABLE coop_profile DROP CONSTRAINT coop_profile_pkey",  # Citus-ready: the key starts with coop_id
+    "ALTER TABLE coop_profile ADD CONSTRAINT coop_profile_pkey PRIMARY KEY (coop_id, id)",
     "ALTER TABLE coop_profile ADD CONSTRAINT coop_profile_one_per_coop UNIQUE (coop_id)",
     "ALTER TABLE coop_profile ENABLE ROW LEVEL SECURITY",
     "ALTER TABLE coop_profile FORCE ROW LEVEL SECURITY",
@@ -23,7 +24,8 @@ BACKWARD = [
     "ALTER TABLE coop_profile NO FORCE ROW LEVEL SECURITY",
     "ALTER TABLE coop_profile DISABLE ROW LEVEL SECURITY",
     "ALTER TABLE coop_profile DROP CONSTRAINT IF EXISTS coop_profile_one_per_coop",
-    "ALTER TABLE coop_profile DROP CONSTRAINT IF EXISTS coop_profile_coop_id_id",
+    "ALTER TABLE coop_profile DROP CONSTRAINT coop_profile_pkey",
+    "ALTER TABLE coop_profile ADD CONSTRAINT coop_profile_pkey PRIMARY KEY (id)",
 ]
 
 
