@@ -32,7 +32,7 @@ async def enqueue(actor: str, **payload: Any) -> int:
 def _message(row: dict[str, Any]) -> Message[Any]:
     return Message(
         queue_name=QUEUE,
-        actor_name=row["actor_id"],
+        actor_name=row["actor"],
         args=(),
         kwargs={"outbox_id": row["id"], **row["payload"]},
         options={"coop_id": row["coop_id"], "outbox_id": row["id"]},
@@ -45,7 +45,9 @@ async def publish(ids: list[int] | None = None, older_than_seconds: int = 0) -> 
     sent = 0
     try:
         async with relay_unit():
-            query = Outbox.select(Outbox.id, Outbox.coop, Outbox.actor, Outbox.payload).where(Outbox.sent_at.is_null())
+            query = Outbox.select(Outbox.id, Outbox.coop, Outbox.actor, Outbox.payload).where(
+                Outbox.sent_at.is_null()
+            ).output(load_json=True)
             if ids is not None:
                 query = query.where(Outbox.id.is_in(ids))
             if older_than_seconds:
@@ -79,7 +81,7 @@ async def is_done(outbox_id: int) -> bool:
 async def mark_done(outbox_id: int, scrub: tuple[str, ...] = ()) -> None:
     """Record that the job's effect happened; blank payload fields (e.g. one-time links) no longer needed."""
     async with relay_unit():
-        row = await Outbox.select(Outbox.payload).where(Outbox.id == outbox_id).first().run()
+        row = await Outbox.select(Outbox.payload).where(Outbox.id == outbox_id).output(load_json=True).first().run()
         payload = dict(row["payload"]) if row else {}
         for key in scrub:
             if key in payload:
