@@ -53,6 +53,11 @@ async def healthz(request: Request) -> dict[str, Any]:  # type: ignore[type-arg]
     return {"ok": True}
 
 
+async def provide_viewer_first(request: Request) -> None:  # type: ignore[type-arg]
+    if not request.url.path.startswith(("/static/", "/healthz")):
+        await provide_viewer(request)
+
+
 def create_litestar(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     configure_logging(settings)
@@ -127,6 +132,8 @@ def create_litestar(settings: Settings | None = None) -> Litestar:
             create_static_files_router(path="/static", directories=[STATIC_DIR], include_in_schema=False),
         ],
         dependencies={"viewer": Provide(provide_viewer)},
+        # Resolve the signed-in person once per request, so every page (and error page) shows the right menu.
+        before_request=provide_viewer_first,
         middleware=[sessions.middleware],
         stores={"sessions": RedisStore(redis, namespace="osuus_sessions")},
         csrf_config=csrf,

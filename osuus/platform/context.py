@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from litestar import Request
 from litestar.exceptions import NotAuthorizedException, NotFoundException, PermissionDeniedException
@@ -86,11 +86,6 @@ class OrgContext:
     def require(self, *roles: str) -> None:
         if not any(r in self.roles for r in roles):
             raise PermissionDeniedException()
-
-
-@dataclass
-class _Places:
-    items: list[Place] = field(default_factory=list)
 
 
 async def load_viewer(user_id: int) -> Viewer | None:

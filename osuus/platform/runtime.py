@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from osuus.platform.embedded import EmbeddedPostgres, EmbeddedRedis, start_postgres, start_redis
 from osuus.platform.provision import provision
-from osuus.platform.settings import Settings, get_settings, reset_settings
+from osuus.platform.settings import get_settings, reset_settings
 
 DATABASE = "osuus"
 
@@ -48,7 +48,3 @@ def ensure_services(need_redis: bool = True) -> Services:
         reset_settings()
         atexit.register(services.stop)
     return services
-
-
-def settings_now() -> Settings:
-    return get_settings()
