@@ -45,8 +45,10 @@ typecheck: setup ## mypy, strict on osuus/
 	$(BIN)/mypy
 
 i18n: setup ## extract new strings and update the fi/sv/en catalogues
-	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output -o osuus/locale/messages.pot .
-	$(BIN)/pybabel update -i osuus/locale/messages.pot -d osuus/locale -D messages --no-fuzzy-matching
+	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output --project Osuus --copyright-holder Osuus \
+		-o osuus/locale/messages.pot .
+	$(BIN)/pybabel update -i osuus/locale/messages.pot -d osuus/locale -D messages --ignore-obsolete --no-fuzzy-matching
+	@echo "Now translate the empty msgstr entries in osuus/locale/fi and sv; tests/platform/test_i18n.py checks them."
 
 ci: ## what CI runs (.ci/run)
 	bash .ci/run

@@ -19,6 +19,7 @@ from litestar.response import Redirect, Template
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from osuus.platform import i18n
+from osuus.platform.i18n import N_
 from osuus.platform.context import find_coop, find_org
 
 log = structlog.get_logger(__name__)
@@ -91,16 +92,16 @@ def safe_next(value: str | None, default: str = "/me") -> str:
 
 
 _ERROR_TEXT = {
-    400: ("The request could not be read", "Go back and try again."),
+    400: (N_("The request could not be read"), N_("Go back and try again.")),
     403: (
-        "You do not have access to this page",
-        "If you think you should have access, ask your coop's admin.",
+        N_("You do not have access to this page"),
+        N_("If you think you should have access, ask your coop's admin."),
     ),
-    404: ("Page not found", "Check the address. The page may have been removed."),
-    405: ("This action is not possible here", "Go back and try again."),
-    413: ("The form was too large", "Send less text or smaller files."),
-    429: ("Too many tries", "Wait 15 minutes and try again."),
-    500: ("Something went wrong on our side", "Your data is safe. Try again in a moment."),
+    404: (N_("Page not found"), N_("Check the address. The page may have been removed.")),
+    405: (N_("This action is not possible here"), N_("Go back and try again.")),
+    413: (N_("The form was too large"), N_("Send less text or smaller files.")),
+    429: (N_("Too many tries"), N_("Wait 15 minutes and try again.")),
+    500: (N_("Something went wrong on our side"), N_("Your data is safe. Try again in a moment.")),
 }
 
 
@@ -117,7 +118,7 @@ def error_response(request: Request, exc: Exception) -> Response[Any]:  # type: 
     csrf = status == 403 and "CSRF" in str(getattr(exc, "detail", ""))
     title, advice = _ERROR_TEXT.get(status, _ERROR_TEXT[400] if status < 500 else _ERROR_TEXT[500])
     if csrf:
-        title, advice = ("The form had expired", "Go back, load the page again and send the form again.")
+        title, advice = (N_("The form had expired"), N_("Go back, load the page again and send the form again."))
     return page(request, "errors/error.html", status=status, status_code=status, title=title, advice=advice)
 
 

@@ -86,11 +86,11 @@ def date_long(value: dt.date | dt.datetime | None) -> str:
 
 
 def datetime_short(value: dt.datetime | None) -> str:
-    """'23.11.2026 kello 9.30' / '23.11.2026 kl. 9.30' / '23.11.2026 at 9.30' (Helsinki time)."""
+    """'23.11.2026 kello 9.30' / '23.11.2026 klockan 9.30' / '23.11.2026 at 9.30' (Helsinki time)."""
     if value is None:
         return ""
     language = get_language()
-    word = {"fi": "kello", "sv": "kl.", "en": "at"}[language]
+    word = {"fi": "kello", "sv": "klockan", "en": "at"}[language]
     return format_datetime(
         value, f"d.M.yyyy '{word}' H.mm", tzinfo=get_timezone("Europe/Helsinki"), locale=_BABEL_LOCALE[language]
     )

@@ -103,9 +103,11 @@ async def users_with(email: str) -> list[dict[str, Any]]:
     from osuus.platform.tenancy import public_unit
 
     async with public_unit():
-        return await User.select(User.id, User.name, User.email_verified_at, User.language).where(
-            User.email == email
-        ).run()
+        return (
+            await User.select(User.id, User.name, User.email_verified_at, User.language)
+            .where(User.email == email)
+            .run()
+        )
 
 
 async def user_count() -> int:
@@ -121,8 +123,9 @@ async def outbox_to(address: str) -> list[dict[str, Any]]:
     from osuus.platform.tenancy import relay_unit
 
     async with relay_unit():
-        return await Outbox.raw("SELECT id, actor, sent_at, done_at FROM outbox WHERE payload->>'to' = {}",
-                                address).run()
+        return await Outbox.raw(
+            "SELECT id, actor, sent_at, done_at FROM outbox WHERE payload->>'to' = {}", address
+        ).run()
 
 
 def mail_to(address: str) -> list[dict[str, Any]]:
@@ -149,8 +152,9 @@ class BrowserAt(Browser):
     """A browser whose requests come from the given client address (sign-in limits count per address too)."""
 
     def __init__(self, app: Any, ip: str) -> None:
-        self.http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app, client=(ip, 40000)), base_url=BASE,
-                                      follow_redirects=False)
+        self.http = httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app, client=(ip, 40000)), base_url=BASE, follow_redirects=False
+        )
 
 
 @dataclass
@@ -172,9 +176,7 @@ async def coop(db: None) -> Place:
     slug = unique("kutsu")
     name = f"Puu & Pelti {slug}"
     async with public_unit():
-        rows = await Coop.insert(Coop(slug=slug, name=name, region=region, status="active")).returning(
-            Coop.id
-        ).run()
+        rows = await Coop.insert(Coop(slug=slug, name=name, region=region, status="active")).returning(Coop.id).run()
     place = Place(int(rows[0]["id"]), slug, name)
     for role in ROLES:
         email = f"{role}.{slug}@example.fi"
@@ -241,9 +243,7 @@ async def test_sign_up_verify_then_sign_in(browser: Browser, worker: Any) -> Non
     assert html("The link does not work") in again.text
 
 
-async def test_sign_up_with_an_address_in_use_looks_the_same_and_mails_the_owner(
-    browser: Browser, worker: Any
-) -> None:
+async def test_sign_up_with_an_address_in_use_looks_the_same_and_mails_the_owner(browser: Browser, worker: Any) -> None:
     existing, fresh = new_address("olemassa"), new_address()
     owner_id = await make_user(existing, name="Olli Olemassa")
 
@@ -267,19 +267,31 @@ async def test_sign_up_with_an_address_in_use_looks_the_same_and_mails_the_owner
 
 
 BAD_SIGNUPS = [
-    pytest.param({"name": "", "email": "", "password": ""},
-                 {"name": "Enter your name", "email": "Enter your e-mail address", "password": "Enter a password"},
-                 id="empty"),
-    pytest.param({"name": "Matti Meikäläinen", "email": "EMAIL", "password": "lyhyt-42"},
-                 {"password": "The password must be at least 10 characters long"}, id="short-password"),
-    pytest.param({"name": "Matti Meikäläinen", "email": "EMAIL", "password": "password123456"},
-                 {"password": "This password is too easy to guess. Choose a password that others do not use"},
-                 id="common-password"),
-    pytest.param({"name": "Matti Meikäläinen", "email": "EMAIL", "password": "qwertyuiop"},
-                 {"password": "This password is too easy to guess. Choose a password that others do not use"},
-                 id="keyboard-password"),
-    pytest.param({"name": "Matti Meikäläinen", "email": "matti.meikalainen.example.fi", "password": NEW_PASSWORD},
-                 {"email": "Enter the e-mail address in the form name@example.fi"}, id="malformed-email"),
+    pytest.param(
+        {"name": "", "email": "", "password": ""},
+        {"name": "Enter your name", "email": "Enter your e-mail address", "password": "Enter a password"},
+        id="empty",
+    ),
+    pytest.param(
+        {"name": "Matti Meikäläinen", "email": "EMAIL", "password": "lyhyt-42"},
+        {"password": "The password must be at least 10 characters long"},
+        id="short-password",
+    ),
+    pytest.param(
+        {"name": "Matti Meikäläinen", "email": "EMAIL", "password": "password123456"},
+        {"password": "This password is too easy to guess. Choose a password that others do not use"},
+        id="common-password",
+    ),
+    pytest.param(
+        {"name": "Matti Meikäläinen", "email": "EMAIL", "password": "qwertyuiop"},
+        {"password": "This password is too easy to guess. Choose a password that others do not use"},
+        id="keyboard-password",
+    ),
+    pytest.param(
+        {"name": "Matti Meikäläinen", "email": "matti.meikalainen.example.fi", "password": NEW_PASSWORD},
+        {"email": "Enter the e-mail address in the form name@example.fi"},
+        id="malformed-email",
+    ),
 ]
 
 
@@ -311,8 +323,13 @@ async def test_password_reset_changes_the_password_once(browser: Browser, browse
     await make_user(email, name="Unohtaja")
     response = await browser.post("/reset", {"email": email})
     assert response.status_code == 200
-    assert html("If %(email)s has an account, we sent a link there. With the link you can choose a new password.",
-                email=email) in response.text
+    assert (
+        html(
+            "If %(email)s has an account, we sent a link there. With the link you can choose a new password.",
+            email=email,
+        )
+        in response.text
+    )
 
     mail = wait_for_mail(email)
     assert mail["subject"] == fi("Choose a new password")
@@ -385,9 +402,11 @@ async def invitations_to(coop: Place, email: str) -> list[dict[str, Any]]:
     from osuus.platform.tenancy import coop_unit
 
     async with coop_unit(coop.id):
-        return await Invitation.select(
-            Invitation.role, Invitation.name, Invitation.invited_by, Invitation.accepted_at
-        ).where(Invitation.email == email).run()
+        return (
+            await Invitation.select(Invitation.role, Invitation.name, Invitation.invited_by, Invitation.accepted_at)
+            .where(Invitation.email == email)
+            .run()
+        )
 
 
 async def roles_of(coop: Place, user_id: int) -> list[str]:
@@ -395,9 +414,12 @@ async def roles_of(coop: Place, user_id: int) -> list[str]:
     from osuus.platform.tenancy import coop_unit
 
     async with coop_unit(coop.id):
-        rows = await CoopRole.select(CoopRole.role).where(
-            (CoopRole.coop == coop.id) & (CoopRole.user == user_id)
-        ).order_by(CoopRole.role).run()
+        rows = (
+            await CoopRole.select(CoopRole.role)
+            .where((CoopRole.coop == coop.id) & (CoopRole.user == user_id))
+            .order_by(CoopRole.role)
+            .run()
+        )
     return [r["role"] for r in rows]
 
 
@@ -420,7 +442,10 @@ async def test_invitation_creates_the_account_and_the_role(
     link = await invite(browser, coop, email, name, "member")
     [row] = await invitations_to(coop, email)
     assert (row["role"], row["name"], row["invited_by"], row["accepted_at"]) == (
-        "member", name, coop.users["admin"], None
+        "member",
+        name,
+        coop.users["admin"],
+        None,
     )
 
     guest = browsers()
@@ -482,8 +507,9 @@ async def test_invitation_of_an_existing_account_links_the_role_after_sign_in(
 async def test_only_an_admin_may_invite(browser: Browser, coop: Place, role: str) -> None:
     email = new_address("ei-kutsua")
     await browser.signin(coop.emails[role])
-    response = await browser.post(f"/c/{coop.slug}/people/invite",
-                                  {"email": email, "name": "Ei Kutsuttu", "role": "member"})
+    response = await browser.post(
+        f"/c/{coop.slug}/people/invite", {"email": email, "name": "Ei Kutsuttu", "role": "member"}
+    )
     assert response.status_code == 403
     assert await invitations_to(coop, email) == []
     assert await outbox_to(email) == []
@@ -581,8 +607,9 @@ async def test_sign_in_replaces_the_session_and_sign_out_ends_it(app: Any, brows
     assert await signed_in_name(browser) == html("Hello, %(name)s", name="Iida Istunto")
 
     async def me_with(session_id: str) -> httpx.Response:
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE,
-                                     cookies={"osuus_session": session_id}) as client:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url=BASE, cookies={"osuus_session": session_id}
+        ) as client:
             return await client.get("/me")
 
     assert (await me_with(planted)).status_code == 303  # the old id did not become the signed-in session
