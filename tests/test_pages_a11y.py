@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from tests.fixtures import PASSWORD, World, grant, make_coop, make_user, unique
+from tests.fixtures import PASSWORD, World, grant, make_coop, make_region, make_user, unique
 
 pytestmark = pytest.mark.browser
 
@@ -128,7 +128,11 @@ SCREENSHOT_PAGES = ["home", "signin", "signup", "reset-form", "invite-new-accoun
 
 @dataclass(frozen=True)
 class FormState:
-    """A form submitted with the button: empty by default (text fields cleared), or with the given values."""
+    """A form sent with its button: empty by default (text fields cleared), or with the given values.
+
+    `fill` maps a CSS selector to a value (a template like Spec.path): text is typed, a select chooses the
+    option with that value, a checkbox or radio button is checked.
+    """
 
     name: str
     who: str
@@ -168,6 +172,14 @@ FORMS = [
               fill=(("#email", "nobody-{uniq}@example.fi"),)),
     FormState("reset-done", "anon", "/reset/{fresh_reset_token}", status=200, errors=False,
               fill=(("#password", PASSWORD),)),
+    FormState("ops-region-new-done", "operator", "/ops/regions/new", status=200, errors=False,
+              fill=(("#name", "Saavutettava alue"), ("#slug", "a11y-{uniq}"))),
+    FormState("ops-coop-new-done", "operator", "/ops/coops/new", status=200, errors=False,
+              fill=(("#name", "Saavutettava osuuskunta"), ("#slug", "a11y-{uniq}"),
+                    ("#region_id", "{a11y_region}"))),
+    FormState("ops-org-new-done", "operator", "/ops/organisations/new", status=200, errors=False,
+              fill=(("#name", "Saavutettava järjestö"), ("#slug", "a11y-{uniq}"), ("#kind", "association"),
+                    ("input[name=regions][value='{a11y_region}']", "check"))),
 ]
 
 
@@ -266,7 +278,8 @@ async def _invitation(coop_id: int, inviter: int, email: str, role: str) -> str:
 @pytest.fixture(scope="session")
 async def site(world: World) -> Site:
     a = world.a
-    solo_id, solo_slug = await make_coop(world.region)
+    region = await make_region()  # what these tests add goes here, away from the shared world's region
+    solo_id, solo_slug = await make_coop(region)
     solo_admin_email = f"solo.{solo_slug}@example.fi"
     solo_admin = await make_user(solo_admin_email, name="Yksin Ylläpitäjä")
     unverified_email = f"{unique('unverified')}@example.fi"
@@ -279,8 +292,9 @@ async def site(world: World) -> Site:
         "unverified_email": unverified_email, "reset_user": reset_user,
         "verify_user": await make_user(name="Uusi Vahvistaja", verified=False),
         "reset_token": await _email_token(reset_user, "reset"),
-        "invite_new": await _invitation(a.id, a.users["admin"], f"{unique('invited')}@example.fi", "member"),
-        "invite_existing": await _invitation(a.id, a.users["admin"], world.b.emails["member"], "coach"),
+        "invite_new": await _invitation(solo_id, solo_admin, f"{unique('invited')}@example.fi", "member"),
+        "invite_existing": await _invitation(solo_id, solo_admin, world.b.emails["member"], "coach"),
+        "a11y_region": region,
     }
     site = Site(values)
     site.values["emails"] = {"admin": a.emails["admin"], "member": a.emails["member"], "org": world.org_admin,
@@ -375,14 +389,24 @@ async def _overflow(page: Any) -> int:
 
 
 async def _wide_elements(page: Any, width: int) -> list[str]:
-    """Which elements stick out of a narrow viewport (for the failure message)."""
+    """Which elements stick out of a narrow viewport: the outermost ones and positioned ones (message only)."""
     return list(await page.evaluate(
         """(w) => Array.from(document.querySelectorAll('body *'))
-             .filter(e => e.getBoundingClientRect().right > w + 1 && !e.closest('.table-scroll'))
+             .filter(e => e.getBoundingClientRect().right > w + 1 &&
+                          (e.parentElement.getBoundingClientRect().right <= w + 1 ||
+                           getComputedStyle(e).position === 'absolute' || getComputedStyle(e).position === 'fixed'))
              .slice(0, 8)
              .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
                        (e.className ? '.' + String(e.className).split(' ').join('.') : '') +
                        ' right=' + Math.round(e.getBoundingClientRect().right))""", width))
+
+
+SUMMARY_IN_FIELD_ORDER_JS = """() => {
+  const fields = Array.from(document.querySelectorAll('.error-summary a'))
+    .map(a => document.getElementById(decodeURIComponent(a.hash.slice(1))));
+  return fields.every((f, i) => i === 0 ||
+    (fields[i - 1].compareDocumentPosition(f) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0);
+}"""
 
 
 TEXT_SPACING_JS = """() => {
@@ -420,7 +444,14 @@ async def test_form_state_has_no_axe_violations(state: FormState, contexts: dict
             if "#" + (await field_.get_attribute("id") or "") not in fill:
                 await field_.fill("")
         for selector, value in fill.items():
-            await form.locator(selector).fill(await site.url(value))
+            control = form.locator(await site.url(selector))
+            kind = await control.evaluate("e => e.type")
+            if kind in {"checkbox", "radio"}:
+                await control.check()
+            elif kind.startswith("select"):
+                await control.select_option(await site.url(value))
+            else:
+                await control.fill(await site.url(value))
         async with page.expect_navigation() as navigation:
             await form.locator("button[type=submit]").last.click()
         result = await navigation.value
@@ -440,16 +471,19 @@ async def test_form_state_has_no_axe_violations(state: FormState, contexts: dict
                     target = (await link.get_attribute("href") or "").lstrip("#")
                     assert await page.locator(f"[id='{target}']").count() == 1, (
                         f"{state.name}: error summary links to #{target}, which is not on the page")
+                in_order = await page.evaluate(SUMMARY_IN_FIELD_ORDER_JS)
+                assert in_order, f"{state.name}: the error summary is not in the order of the fields"
         else:
             assert await summary.count() == 0, f"{state.name}: unexpected error summary"
         report = await _axe(page)
         assert not report, f"axe found problems on the result of {state.name} ({page.url}):\n{report}"
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        await page.screenshot(path=str(SCREENSHOTS / f"form-{state.name}-1280.png"), full_page=True)
         await page.set_viewport_size({"width": 320, "height": 640})
         width = await _overflow(page)
         assert width <= 321, (
             f"{state.name} (after sending) scrolls sideways at 320 px: scrollWidth={width}; "
             f"{await _wide_elements(page, 320)}")
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         await page.screenshot(path=str(SCREENSHOTS / f"form-{state.name}-320.png"), full_page=True)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from dataclasses import dataclass
@@ -61,7 +62,8 @@ def retry_dead_letter(message_id: str) -> bool:
         return False
     message = Message.decode(raw)
     options = {k: v for k, v in message.options.items() if k not in {"retries", "traceback", "requeue_timestamp"}}
-    broker.enqueue(message.copy(options=options))
+    # Not message.copy(options=...): copy merges into the old options, so the retry count would survive.
+    broker.enqueue(dataclasses.replace(message, options=options))
     client.zrem(_key(broker), message_id)
     client.hdel(_key(broker) + ".msgs", message_id)
     return True

@@ -130,7 +130,7 @@ async def region_choices(viewer: Viewer) -> list[tuple[int, str]]:
 
 async def create_region(viewer: Viewer, form: Form, ip: str) -> bool:
     require_operator(viewer)
-    slug, name = _check_slug(form), _check_name(form)
+    name, slug = _check_name(form), _check_slug(form)
     if not form.ok:
         return False
     async with operator_unit(viewer.id):
@@ -144,11 +144,11 @@ async def create_region(viewer: Viewer, form: Form, ip: str) -> bool:
 
 async def create_coop(viewer: Viewer, form: Form, ip: str) -> int | None:
     require_operator(viewer)
-    slug, name, business_id = _check_slug(form), _check_name(form), _check_business_id(form)
+    name, slug, business_id = _check_name(form), _check_slug(form), _check_business_id(form)
     regions = dict(await region_choices(viewer))
     region_id = int(form.get("region_id")) if form.get("region_id").isdigit() else 0
     if region_id not in regions:
-        form.error("region", N_("Choose a region"))
+        form.error("region_id", N_("Choose a region"))
     if not form.ok:
         return None
     async with operator_unit(viewer.id):
@@ -205,7 +205,7 @@ async def set_coop_status(viewer: Viewer, coop_id: int, form: Form, ip: str) -> 
 
 async def create_organisation(viewer: Viewer, form: Form, region_ids: list[str], ip: str) -> bool:
     require_operator(viewer)
-    slug, name, business_id = _check_slug(form), _check_name(form), _check_business_id(form)
+    name, slug, business_id = _check_name(form), _check_slug(form), _check_business_id(form)
     kind = form.get("kind")
     if kind not in ORG_KINDS:
         form.error("kind", N_("Choose the kind of organisation"))
