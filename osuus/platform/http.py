@@ -19,8 +19,8 @@ from litestar.response import Redirect, Template
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from osuus.platform import i18n
-from osuus.platform.i18n import N_
 from osuus.platform.context import find_coop, find_org
+from osuus.platform.i18n import N_
 
 log = structlog.get_logger(__name__)
 TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "templates"

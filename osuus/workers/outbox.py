@@ -45,9 +45,11 @@ async def publish(ids: list[int] | None = None, older_than_seconds: int = 0) -> 
     sent = 0
     try:
         async with relay_unit():
-            query = Outbox.select(Outbox.id, Outbox.coop, Outbox.actor, Outbox.payload).where(
-                Outbox.sent_at.is_null()
-            ).output(load_json=True)
+            query = (
+                Outbox.select(Outbox.id, Outbox.coop, Outbox.actor, Outbox.payload)
+                .where(Outbox.sent_at.is_null())
+                .output(load_json=True)
+            )
             if ids is not None:
                 query = query.where(Outbox.id.is_in(ids))
             if older_than_seconds:

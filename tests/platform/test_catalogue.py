@@ -79,7 +79,7 @@ async def test_tenant_table_shape(owner: asyncpg.Connection, table: str) -> None
         table,
     )
     assert list(primary) == ["coop_id", "id"]
-    assert [list(r["cols"]) for r in unique_pairs if list(r["cols"])[0] != "coop_id"] == []
+    assert [list(r["cols"]) for r in unique_pairs if r["cols"][0] != "coop_id"] == []
     indexed = await owner.fetchval(
         """SELECT count(*) FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
            WHERE i.indrelid = $1::regclass AND a.attname = 'coop_id'""",
@@ -112,7 +112,7 @@ async def test_references_between_tenant_tables_are_composite(owner: asyncpg.Con
     composite = {
         (r["src"], r["cols"][1], r["dst"])
         for r in fks
-        if list(r["cols"])[:1] == ["coop_id"] and len(r["cols"]) == 2 and list(r["refs"]) == ["coop_id", "id"]
+        if len(r["cols"]) == 2 and r["cols"][0] == "coop_id" and list(r["refs"]) == ["coop_id", "id"]
     }
     assert sorted(expected - composite) == []
     single = [(r["src"], r["dst"]) for r in fks if r["src"] in tenant and r["dst"] in tenant and len(r["cols"]) == 1]

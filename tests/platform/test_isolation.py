@@ -100,8 +100,13 @@ def url(route: Route, **values: object) -> str:
 def coop_values(world: World, slug: str, owner: str = "b") -> dict[str, object]:
     """Path values naming coop `owner`'s objects (B's by default: the ids an attacker in A would try)."""
     place = world.b if owner == "b" else world.a
-    return {"slug": slug, "notice_id": place.notice, "role_id": place.role_ids["member"], "coop_id": place.id,
-            "message_id": "no-such-message"}
+    return {
+        "slug": slug,
+        "notice_id": place.notice,
+        "role_id": place.role_ids["member"],
+        "coop_id": place.id,
+        "message_id": "no-such-message",
+    }
 
 
 def form(name: str, world: World, valid: bool = True) -> dict[str, str]:
@@ -173,15 +178,21 @@ async def org_rows(org_id: int) -> dict[str, Any]:
 
 
 async def everything(world: World, other_org: int) -> list[dict[str, Any]]:
-    return [await coop_rows(world.a.id), await coop_rows(world.b.id), await org_rows(world.org_id),
-            await org_rows(other_org)]
+    return [
+        await coop_rows(world.a.id),
+        await coop_rows(world.b.id),
+        await org_rows(world.org_id),
+        await org_rows(other_org),
+    ]
 
 
 async def slug_exists(slug: str) -> bool:
     async with public_unit():
-        return bool(await Region.exists().where(Region.slug == slug).run()
-                    or await Coop.exists().where(Coop.slug == slug).run()
-                    or await Organisation.exists().where(Organisation.slug == slug).run())
+        return bool(
+            await Region.exists().where(Region.slug == slug).run()
+            or await Coop.exists().where(Coop.slug == slug).run()
+            or await Organisation.exists().where(Organisation.slug == slug).run()
+        )
 
 
 # --- fixtures ------------------------------------------------------------------------------------------------
@@ -217,8 +228,9 @@ async def b_profile(world: World) -> None:
     """Coop B has a profile row, so that the profile table has something of B's to leak."""
     async with coop_unit(world.b.id):
         if not await CoopProfile.exists().where(CoopProfile.coop == world.b.id).run():
-            await CoopProfile.insert(CoopProfile(coop=world.b.id, description=f"Profiili {world.b.slug}",
-                                                 phone="040 765 4321")).run()
+            await CoopProfile.insert(
+                CoopProfile(coop=world.b.id, description=f"Profiili {world.b.slug}", phone="040 765 4321")
+            ).run()
 
 
 # --- 1. coop routes: every route, every role ---------------------------------------------------------------
@@ -236,8 +248,9 @@ async def test_other_coops_ids_in_own_coop_url_are_not_found(
     before = await everything(world, other_org)
     b_notices = {row["id"] for row in before[1]["notice"]}
 
-    response = await send(client, route, url(route, **coop_values(world, world.a.slug)),
-                          form(route.form, world, valid=not allowed))
+    response = await send(
+        client, route, url(route, **coop_values(world, world.a.slug)), form(route.form, world, valid=not allowed)
+    )
 
     assert response.status_code == expected, response.text[:500]
     assert world.b.slug not in response.text
@@ -336,9 +349,17 @@ async def test_forged_coop_field_cannot_move_a_profile(signed_in: SignIn, world:
             if not before_a["coop_profile"]:
                 await CoopProfile.delete().where(CoopProfile.coop == world.a.id).run()
             for old in before_a["coop_profile"]:
-                await raw("UPDATE coop_profile SET description = {}, email = {}, phone = {}, address = {}, "
-                          "updated_at = {}, updated_by = {} WHERE id = {}", old["description"], old["email"],
-                          old["phone"], old["address"], old["updated_at"], old["updated_by"], old["id"])
+                await raw(
+                    "UPDATE coop_profile SET description = {}, email = {}, phone = {}, address = {}, "
+                    "updated_at = {}, updated_by = {} WHERE id = {}",
+                    old["description"],
+                    old["email"],
+                    old["phone"],
+                    old["address"],
+                    old["updated_at"],
+                    old["updated_by"],
+                    old["id"],
+                )
 
 
 async def test_forged_coop_field_cannot_move_an_invitation(signed_in: SignIn, world: World) -> None:
@@ -348,8 +369,7 @@ async def test_forged_coop_field_cannot_move_an_invitation(signed_in: SignIn, wo
     response = await admin.post(f"/c/{world.a.slug}/people/invite", data)
     assert response.status_code == 303
     async with coop_unit(world.a.id):
-        rows = await Invitation.select(Invitation.coop, Invitation.role).where(
-            Invitation.email == data["email"]).run()
+        rows = await Invitation.select(Invitation.coop, Invitation.role).where(Invitation.email == data["email"]).run()
     assert rows == [{"coop_id": world.a.id, "role": "admin"}]
     assert await coop_rows(world.b.id) == before_b
 
@@ -416,8 +436,12 @@ async def test_raw_insert_of_other_coops_notice_is_refused(world: World, other_o
     before = await everything(world, other_org)
     with pytest.raises(asyncpg.exceptions.InsufficientPrivilegeError, match="row-level security"):
         async with coop_unit(world.a.id):
-            await raw("INSERT INTO notice (coop_id, author_id, title, body, created_at) "
-                      "VALUES ({}, {}, 'Väärennös', 'x', now())", world.b.id, world.a.users["admin"])
+            await raw(
+                "INSERT INTO notice (coop_id, author_id, title, body, created_at) "
+                "VALUES ({}, {}, 'Väärennös', 'x', now())",
+                world.b.id,
+                world.a.users["admin"],
+            )
     assert await everything(world, other_org) == before
 
 
@@ -449,8 +473,15 @@ async def test_reference_to_other_coops_row_is_refused(world: World, other_org: 
     before = await everything(world, other_org)
     with pytest.raises(asyncpg.exceptions.ForeignKeyViolationError):
         async with coop_unit(world.a.id):
-            await Activity.insert(Activity(coop=world.a.id, actor=world.a.users["admin"], kind="notice.posted",
-                                           notice=world.b.notice, summary="x")).run()
+            await Activity.insert(
+                Activity(
+                    coop=world.a.id,
+                    actor=world.a.users["admin"],
+                    kind="notice.posted",
+                    notice=world.b.notice,
+                    summary="x",
+                )
+            ).run()
     assert await everything(world, other_org) == before
 
 
@@ -467,7 +498,7 @@ async def test_organisation_sees_only_notices_addressed_to_it(signed_in: SignIn,
         assert f'href="/o/{slug}/notices/{mine}"' in response.text
         assert f"/notices/{theirs}" not in response.text
         for coop_notice in (world.a.notice, world.b.notice):
-            assert f"/notices/{coop_notice}\"" not in response.text
+            assert f'/notices/{coop_notice}"' not in response.text
     text = (await (await signed_in(world.org_admin)).get(f"/o/{world.org_slug}/")).text
     assert "A kumppanille" in text and "B toiselle" not in text and world.b.slug not in text
 
@@ -476,8 +507,12 @@ async def test_organisation_sees_only_notices_addressed_to_it(signed_in: SignIn,
 async def test_organisation_cannot_open_notices_not_addressed_to_it(
     signed_in: SignIn, world: World, which: str
 ) -> None:
-    notice_id = {"b_notice_to_org": world.b_notice_to_org, "a_notice": world.a.notice,
-                 "b_notice": world.b.notice, "missing": 2**62}[which]
+    notice_id = {
+        "b_notice_to_org": world.b_notice_to_org,
+        "a_notice": world.a.notice,
+        "b_notice": world.b.notice,
+        "missing": 2**62,
+    }[which]
     client = await signed_in(world.org_admin)
     assert (await client.get(f"/o/{world.org_slug}/notices/{world.a_notice_to_org}")).status_code == 200
     response = await client.get(f"/o/{world.org_slug}/notices/{notice_id}")
@@ -491,9 +526,12 @@ async def test_organisation_routes_in_own_organisation(
 ) -> None:
     """The org admin in its own organisation, with the other organisation's notice id: exact status, no leak."""
     before = await everything(world, other_org)
-    response = await send(await signed_in(world.org_admin), route,
-                          url(route, slug=world.org_slug, notice_id=world.b_notice_to_org),
-                          form(route.form, world, valid=False))
+    response = await send(
+        await signed_in(world.org_admin),
+        route,
+        url(route, slug=world.org_slug, notice_id=world.b_notice_to_org),
+        form(route.form, world, valid=False),
+    )
     assert response.status_code == route.status
     assert world.b.slug not in response.text and "B toiselle" not in response.text
     assert await everything(world, other_org) == before
@@ -507,8 +545,12 @@ async def test_organisation_routes_forbid_people_of_other_places(
     """The other organisation's admin, and every role of coop A, get 403 in the organisation."""
     email = world.other_org_admin if who == "other org admin" else world.a.emails[who]
     before = await everything(world, other_org)
-    response = await send(await signed_in(email), route,
-                          url(route, slug=world.org_slug, notice_id=world.a_notice_to_org), form(route.form, world))
+    response = await send(
+        await signed_in(email),
+        route,
+        url(route, slug=world.org_slug, notice_id=world.a_notice_to_org),
+        form(route.form, world),
+    )
     assert response.status_code == 403
     assert "A kumppanille" not in response.text
     assert await everything(world, other_org) == before
@@ -547,8 +589,15 @@ async def test_org_unit_may_read_but_not_write_notices(world: World, other_org: 
     assert changed == [] and removed == []
     with pytest.raises(asyncpg.exceptions.InsufficientPrivilegeError, match="row-level security"):
         async with org_unit(world.org_id):
-            await Notice.insert(Notice(coop=world.a.id, author=world.a.users["admin"], title="Väärennös",
-                                       body="x", organisation=world.org_id)).run()
+            await Notice.insert(
+                Notice(
+                    coop=world.a.id,
+                    author=world.a.users["admin"],
+                    title="Väärennös",
+                    body="x",
+                    organisation=world.org_id,
+                )
+            ).run()
     assert await everything(world, other_org) == before
 
 
