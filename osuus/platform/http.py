@@ -179,30 +179,41 @@ class LanguageAndRequestId:
             structlog.contextvars.clear_contextvars()
 
 
-class CoopResolver(ASGIMiddleware):
-    """Resolves /c/{slug}/… to the coop once per request; an unknown slug is a 404 page."""
+class _SlugResolver(ASGIMiddleware):
+    """Resolves the `{slug}` of a router's path once per request; an unknown slug is the 404 page."""
+
+    state_key = ""
+    log_key = ""
+
+    async def find(self, slug: str) -> dict[str, object] | None:
+        raise NotImplementedError
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         slug = scope.get("path_params", {}).get("slug", "")
-        coop = await find_coop(slug) if slug else None
-        if coop is None:
+        found = await self.find(slug) if slug else None
+        if found is None:
             raise NotFoundException()
-        scope["state"]["osuus_coop"] = coop
-        structlog.contextvars.bind_contextvars(coop_id=coop["id"])
+        scope["state"][self.state_key] = found
+        structlog.contextvars.bind_contextvars(**{self.log_key: found["id"]})
         await next_app(scope, receive, send)
 
 
-class OrgResolver(ASGIMiddleware):
-    """Resolves /o/{slug}/… to the organisation once per request; unknown is a 404 page."""
+class CoopResolver(_SlugResolver):
+    """/c/{slug}/… and /api/v1/coops/{slug}/…: the coop, stored as scope state `osuus_coop`."""
 
-    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
-        slug = scope.get("path_params", {}).get("slug", "")
-        org = await find_org(slug) if slug else None
-        if org is None:
-            raise NotFoundException()
-        scope["state"]["osuus_org"] = org
-        structlog.contextvars.bind_contextvars(org_id=org["id"])
-        await next_app(scope, receive, send)
+    state_key, log_key = "osuus_coop", "coop_id"
+
+    async def find(self, slug: str) -> dict[str, object] | None:
+        return await find_coop(slug)
+
+
+class OrgResolver(_SlugResolver):
+    """/o/{slug}/…: the organisation, stored as scope state `osuus_org`."""
+
+    state_key, log_key = "osuus_org", "org_id"
+
+    async def find(self, slug: str) -> dict[str, object] | None:
+        return await find_org(slug)
 
 
 def client_ip(request: Request) -> str:  # type: ignore[type-arg]

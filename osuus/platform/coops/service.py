@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from litestar.exceptions import NotFoundException
 
@@ -36,21 +37,19 @@ class PendingInvitation:
     expires_at: dt.datetime
 
 
+def _roles_query() -> Any:
+    return CoopRole.select(
+        CoopRole.id, CoopRole.user, CoopRole.user.name, CoopRole.user.email, CoopRole.role, CoopRole.created_at
+    )
+
+
+def _role_view(r: dict[str, Any]) -> RoleView:
+    return RoleView(r["id"], r["user_id"], r["user_id.name"], r["user_id.email"], r["role"], r["created_at"])
+
+
 async def people(ctx: CoopContext) -> tuple[list[RoleView], list[PendingInvitation]]:
     async with coop_unit(ctx.id, ctx.viewer.id):
-        rows = (
-            await CoopRole.select(
-                CoopRole.id,
-                CoopRole.user,
-                CoopRole.user.name,
-                CoopRole.user.email,
-                CoopRole.role,
-                CoopRole.created_at,
-            )
-            .where(CoopRole.coop == ctx.id)
-            .order_by(CoopRole.user.name)
-            .run()
-        )
+        rows = await _roles_query().where(CoopRole.coop == ctx.id).order_by(CoopRole.user.name).run()
         pending = (
             await Invitation.select(Invitation.email, Invitation.name, Invitation.role, Invitation.expires_at)
             .where(
@@ -61,30 +60,16 @@ async def people(ctx: CoopContext) -> tuple[list[RoleView], list[PendingInvitati
             .order_by(Invitation.created_at)
             .run()
         )
-    roles = [
-        RoleView(r["id"], r["user_id"], r["user_id.name"], r["user_id.email"], r["role"], r["created_at"]) for r in rows
-    ]
-    return roles, [PendingInvitation(**p) for p in pending]
+    return [_role_view(r) for r in rows], [PendingInvitation(**p) for p in pending]
 
 
 async def get_role(ctx: CoopContext, role_id: int) -> RoleView:
+    """One role of this coop; another coop's id or a missing one is the same 404."""
     async with coop_unit(ctx.id, ctx.viewer.id):
-        r = (
-            await CoopRole.select(
-                CoopRole.id,
-                CoopRole.user,
-                CoopRole.user.name,
-                CoopRole.user.email,
-                CoopRole.role,
-                CoopRole.created_at,
-            )
-            .where((CoopRole.coop == ctx.id) & (CoopRole.id == role_id))
-            .first()
-            .run()
-        )
-    if r is None:
+        row = await _roles_query().where((CoopRole.coop == ctx.id) & (CoopRole.id == role_id)).first().run()
+    if row is None:
         raise NotFoundException()
-    return RoleView(r["id"], r["user_id"], r["user_id.name"], r["user_id.email"], r["role"], r["created_at"])
+    return _role_view(row)
 
 
 async def remove_role(ctx: CoopContext, role_id: int, ip: str) -> None:
