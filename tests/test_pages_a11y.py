@@ -47,18 +47,22 @@ def _require_browser() -> None:
     if os.environ.get("OSUUS_SKIP_BROWSER") == "1":
         pytest.skip("OSUUS_SKIP_BROWSER=1: browser tests skipped")
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}. Install it (apt-get install -y chromium) or set "
-                    "OSUUS_CHROMIUM to its path; set OSUUS_SKIP_BROWSER=1 to skip the browser tests.",
-                    pytrace=False)
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}. Install it (apt-get install -y chromium) or set "
+            "OSUUS_CHROMIUM to its path; set OSUUS_SKIP_BROWSER=1 to skip the browser tests.",
+            pytrace=False,
+        )
     try:
         import axe_playwright_python  # noqa: F401
         import playwright  # noqa: F401
     except ImportError as exc:
-        pytest.fail(f"{exc.name} is not installed: pip install -e '.[dev]' (or set OSUUS_SKIP_BROWSER=1)",
-                    pytrace=False)
+        pytest.fail(
+            f"{exc.name} is not installed: pip install -e '.[dev]' (or set OSUUS_SKIP_BROWSER=1)", pytrace=False
+        )
 
 
 # --- the pages -------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Spec:
@@ -120,10 +124,30 @@ PAGES = [
     Spec("ops-audit-search", "operator", "/ops/audit?q=example.fi&action=account"),
     Spec("ops-jobs", "operator", "/ops/jobs"),
 ]
-SCREENSHOT_PAGES = ["home", "signin", "signup", "reset-form", "invite-new-account", "not-found-path", "me",
-                    "coop-home-admin", "coop-home-member", "coop-people", "coop-invite", "coop-remove-role",
-                    "coop-profile", "notice-new", "notice-detail", "notice-delete", "org-home", "org-invite",
-                    "ops-home", "ops-coop-detail", "ops-org-new", "ops-audit"]
+SCREENSHOT_PAGES = [
+    "home",
+    "signin",
+    "signup",
+    "reset-form",
+    "invite-new-account",
+    "not-found-path",
+    "me",
+    "coop-home-admin",
+    "coop-home-member",
+    "coop-people",
+    "coop-invite",
+    "coop-remove-role",
+    "coop-profile",
+    "notice-new",
+    "notice-detail",
+    "notice-delete",
+    "org-home",
+    "org-invite",
+    "ops-home",
+    "ops-coop-detail",
+    "ops-org-new",
+    "ops-audit",
+]
 
 
 @dataclass(frozen=True)
@@ -147,43 +171,82 @@ class FormState:
 FORMS = [
     FormState("signup", "anon", "/signup"),
     FormState("signin", "anon", "/signin"),
-    FormState("signin-wrong", "anon", "/signin", fill=(("#email", "nobody-{uniq}@example.fi"),
-                                                       ("#password", "wrong-password-123"))),
-    FormState("signin-unverified", "anon", "/signin", fill=(("#email", "{unverified_email}"),
-                                                            ("#password", PASSWORD))),
+    FormState(
+        "signin-wrong",
+        "anon",
+        "/signin",
+        fill=(("#email", "nobody-{uniq}@example.fi"), ("#password", "wrong-password-123")),
+    ),
+    FormState("signin-unverified", "anon", "/signin", fill=(("#email", "{unverified_email}"), ("#password", PASSWORD))),
     FormState("reset-request", "anon", "/reset"),
     FormState("reset-form", "anon", "/reset/{reset_token}"),
     FormState("invite-new-account", "anon", "/invite/{invite_new}"),
     FormState("coop-invite", "admin", "/c/{a_slug}/people/invite"),
-    FormState("coop-profile", "admin", "/c/{a_slug}/profile",
-              fill=(("#email", "not an address"), ("#phone", "call me"))),
+    FormState(
+        "coop-profile", "admin", "/c/{a_slug}/profile", fill=(("#email", "not an address"), ("#phone", "call me"))
+    ),
     FormState("notice-new", "admin", "/c/{a_slug}/notices/new"),
-    FormState("coop-remove-last-admin", "solo", "/c/{solo_slug}/people/{solo_admin_role}/remove", status=409,
-              field_errors=False),
+    FormState(
+        "coop-remove-last-admin",
+        "solo",
+        "/c/{solo_slug}/people/{solo_admin_role}/remove",
+        status=409,
+        field_errors=False,
+    ),
     FormState("org-invite", "org", "/o/{org_slug}/people/invite"),
     FormState("ops-region-new", "operator", "/ops/regions/new"),
     FormState("ops-coop-new", "operator", "/ops/coops/new"),
     FormState("ops-coop-invite", "operator", "/ops/coops/{a_id}", form="main form[action$='/invite']"),
     FormState("ops-org-new", "operator", "/ops/organisations/new"),
     # Result pages of forms sent correctly (no errors): also pages people see.
-    FormState("signup-done", "anon", "/signup", status=200, errors=False,
-              fill=(("#name", "Uusi Ihminen"), ("#email", "new-{uniq}@example.fi"), ("#password", PASSWORD))),
-    FormState("reset-request-done", "anon", "/reset", status=200, errors=False,
-              fill=(("#email", "nobody-{uniq}@example.fi"),)),
-    FormState("reset-done", "anon", "/reset/{fresh_reset_token}", status=200, errors=False,
-              fill=(("#password", PASSWORD),)),
-    FormState("ops-region-new-done", "operator", "/ops/regions/new", status=200, errors=False,
-              fill=(("#name", "Saavutettava alue"), ("#slug", "a11y-{uniq}"))),
-    FormState("ops-coop-new-done", "operator", "/ops/coops/new", status=200, errors=False,
-              fill=(("#name", "Saavutettava osuuskunta"), ("#slug", "a11y-{uniq}"),
-                    ("#region_id", "{a11y_region}"))),
-    FormState("ops-org-new-done", "operator", "/ops/organisations/new", status=200, errors=False,
-              fill=(("#name", "Saavutettava järjestö"), ("#slug", "a11y-{uniq}"), ("#kind", "association"),
-                    ("input[name=regions][value='{a11y_region}']", "check"))),
+    FormState(
+        "signup-done",
+        "anon",
+        "/signup",
+        status=200,
+        errors=False,
+        fill=(("#name", "Uusi Ihminen"), ("#email", "new-{uniq}@example.fi"), ("#password", PASSWORD)),
+    ),
+    FormState(
+        "reset-request-done", "anon", "/reset", status=200, errors=False, fill=(("#email", "nobody-{uniq}@example.fi"),)
+    ),
+    FormState(
+        "reset-done", "anon", "/reset/{fresh_reset_token}", status=200, errors=False, fill=(("#password", PASSWORD),)
+    ),
+    FormState(
+        "ops-region-new-done",
+        "operator",
+        "/ops/regions/new",
+        status=200,
+        errors=False,
+        fill=(("#name", "Saavutettava alue"), ("#slug", "a11y-{uniq}")),
+    ),
+    FormState(
+        "ops-coop-new-done",
+        "operator",
+        "/ops/coops/new",
+        status=200,
+        errors=False,
+        fill=(("#name", "Saavutettava osuuskunta"), ("#slug", "a11y-{uniq}"), ("#region_id", "{a11y_region}")),
+    ),
+    FormState(
+        "ops-org-new-done",
+        "operator",
+        "/ops/organisations/new",
+        status=200,
+        errors=False,
+        fill=(
+            ("#name", "Saavutettava järjestö"),
+            ("#slug", "a11y-{uniq}"),
+            ("#kind", "association"),
+            ("input[name=regions][value='{a11y_region}']", "check"),
+        ),
+    ),
 ]
 
 
 # --- the server, the data and the browser -------------------------------------------------------------
+
 
 def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
@@ -212,9 +275,23 @@ def server() -> Iterator[str]:
         url = f"http://127.0.0.1:{port}"
         with log_path.open("wb") as log:
             proc = subprocess.Popen(
-                [sys.executable, "-m", "uvicorn", "osuus.app:create_app", "--factory", "--port", str(port),
-                 "--host", "127.0.0.1"],
-                env=os.environ.copy(), cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+                [
+                    sys.executable,
+                    "-m",
+                    "uvicorn",
+                    "osuus.app:create_app",
+                    "--factory",
+                    "--port",
+                    str(port),
+                    "--host",
+                    "127.0.0.1",
+                ],
+                env=os.environ.copy(),
+                cwd=ROOT,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline and proc.poll() is None:
             with contextlib.suppress(httpx.HTTPError):
@@ -257,8 +334,14 @@ async def _email_token(user_id: int, purpose: str) -> str:
 
     raw, hashed = new_token()
     async with public_unit():
-        await EmailToken.insert(EmailToken(user=user_id, purpose=purpose, token_hash=hashed,
-                                           expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(hours=2))).run()
+        await EmailToken.insert(
+            EmailToken(
+                user=user_id,
+                purpose=purpose,
+                token_hash=hashed,
+                expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(hours=2),
+            )
+        ).run()
     return raw
 
 
@@ -269,9 +352,17 @@ async def _invitation(coop_id: int, inviter: int, email: str, role: str) -> str:
 
     raw, hashed = new_token()
     async with coop_unit(coop_id, user_id=inviter):
-        await Invitation.insert(Invitation(
-            token_hash=hashed, email=email, name="Kutsuttu Ihminen", coop=coop_id, role=role, invited_by=inviter,
-            expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=14))).run()
+        await Invitation.insert(
+            Invitation(
+                token_hash=hashed,
+                email=email,
+                name="Kutsuttu Ihminen",
+                coop=coop_id,
+                role=role,
+                invited_by=inviter,
+                expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=14),
+            )
+        ).run()
     return raw
 
 
@@ -286,10 +377,16 @@ async def site(world: World) -> Site:
     await make_user(unverified_email, name="Vahvistamaton Ihminen", verified=False)
     reset_user = await make_user(name="Unohtava Ihminen")
     values = {
-        "a_slug": a.slug, "a_id": a.id, "a_notice": a.notice, "a_notice_to_org": world.a_notice_to_org,
-        "a_member_role": a.role_ids["member"], "org_slug": world.org_slug,
-        "solo_slug": solo_slug, "solo_admin_role": await grant(solo_id, solo_admin, "admin"),
-        "unverified_email": unverified_email, "reset_user": reset_user,
+        "a_slug": a.slug,
+        "a_id": a.id,
+        "a_notice": a.notice,
+        "a_notice_to_org": world.a_notice_to_org,
+        "a_member_role": a.role_ids["member"],
+        "org_slug": world.org_slug,
+        "solo_slug": solo_slug,
+        "solo_admin_role": await grant(solo_id, solo_admin, "admin"),
+        "unverified_email": unverified_email,
+        "reset_user": reset_user,
         "verify_user": await make_user(name="Uusi Vahvistaja", verified=False),
         "reset_token": await _email_token(reset_user, "reset"),
         "invite_new": await _invitation(solo_id, solo_admin, f"{unique('invited')}@example.fi", "member"),
@@ -297,8 +394,13 @@ async def site(world: World) -> Site:
         "a11y_region": region,
     }
     site = Site(values)
-    site.values["emails"] = {"admin": a.emails["admin"], "member": a.emails["member"], "org": world.org_admin,
-                             "operator": world.operator, "solo": solo_admin_email}
+    site.values["emails"] = {
+        "admin": a.emails["admin"],
+        "member": a.emails["member"],
+        "org": world.org_admin,
+        "operator": world.operator,
+        "solo": solo_admin_email,
+    }
     return site
 
 
@@ -314,8 +416,7 @@ async def chromium() -> AsyncIterator[Any]:
 
 
 async def _new_context(chromium: Any, server: str, width: int = 1280, height: int = 900) -> Any:
-    context = await chromium.new_context(base_url=server, viewport={"width": width, "height": height},
-                                         locale="fi-FI")
+    context = await chromium.new_context(base_url=server, viewport={"width": width, "height": height}, locale="fi-FI")
     context.set_default_timeout(15_000)
     return context
 
@@ -366,8 +467,7 @@ async def _language(context: Any, server: str, language: str) -> AsyncIterator[N
 async def _visit(page: Any, site: Site, spec: Spec) -> None:
     response = await page.goto(await site.url(spec.path))
     assert response is not None
-    assert response.status == spec.status, (
-        f"{spec.name}: {page.url} answered {response.status}, expected {spec.status}")
+    assert response.status == spec.status, f"{spec.name}: {page.url} answered {response.status}, expected {spec.status}"
 
 
 async def _axe(page: Any) -> str:
@@ -390,15 +490,19 @@ async def _overflow(page: Any) -> int:
 
 async def _wide_elements(page: Any, width: int) -> list[str]:
     """Which elements stick out of a narrow viewport: the outermost ones and positioned ones (message only)."""
-    return list(await page.evaluate(
-        """(w) => Array.from(document.querySelectorAll('body *'))
+    return list(
+        await page.evaluate(
+            """(w) => Array.from(document.querySelectorAll('body *'))
              .filter(e => e.getBoundingClientRect().right > w + 1 &&
                           (e.parentElement.getBoundingClientRect().right <= w + 1 ||
                            getComputedStyle(e).position === 'absolute' || getComputedStyle(e).position === 'fixed'))
              .slice(0, 8)
              .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
                        (e.className ? '.' + String(e.className).split(' ').join('.') : '') +
-                       ' right=' + Math.round(e.getBoundingClientRect().right))""", width))
+                       ' right=' + Math.round(e.getBoundingClientRect().right))""",
+            width,
+        )
+    )
 
 
 SUMMARY_IN_FIELD_ORDER_JS = """() => {
@@ -421,6 +525,7 @@ TEXT_SPACING_JS = """() => {
 
 # --- axe on every page and every form's error state ---------------------------------------------------
 
+
 @pytest.mark.parametrize("spec", PAGES, ids=[s.name for s in PAGES])
 async def test_page_has_no_axe_violations(spec: Spec, contexts: dict[str, Any], site: Site) -> None:
     async with _page(contexts[spec.who]) as page:
@@ -430,8 +535,9 @@ async def test_page_has_no_axe_violations(spec: Spec, contexts: dict[str, Any], 
 
 
 @pytest.mark.parametrize("state", FORMS, ids=[f.name for f in FORMS])
-async def test_form_state_has_no_axe_violations(state: FormState, contexts: dict[str, Any], site: Site,
-                                                server: str) -> None:
+async def test_form_state_has_no_axe_violations(
+    state: FormState, contexts: dict[str, Any], site: Site, server: str
+) -> None:
     from osuus.platform import i18n
 
     async with _page(contexts[state.who]) as page:
@@ -439,8 +545,9 @@ async def test_form_state_has_no_axe_violations(state: FormState, contexts: dict
         assert response is not None and response.status == 200, f"{state.name}: {page.url} did not open"
         form = page.locator(state.form).first
         fill = dict(state.fill)
-        for field_ in await form.locator("input[type=text], input[type=email], input[type=password], "
-                                         "input[type=tel], textarea").all():
+        for field_ in await form.locator(
+            "input[type=text], input[type=email], input[type=password], input[type=tel], textarea"
+        ).all():
             if "#" + (await field_.get_attribute("id") or "") not in fill:
                 await field_.fill("")
         for selector, value in fill.items():
@@ -470,7 +577,8 @@ async def test_form_state_has_no_axe_violations(state: FormState, contexts: dict
                 for link in await summary.locator("a").all():
                     target = (await link.get_attribute("href") or "").lstrip("#")
                     assert await page.locator(f"[id='{target}']").count() == 1, (
-                        f"{state.name}: error summary links to #{target}, which is not on the page")
+                        f"{state.name}: error summary links to #{target}, which is not on the page"
+                    )
                 in_order = await page.evaluate(SUMMARY_IN_FIELD_ORDER_JS)
                 assert in_order, f"{state.name}: the error summary is not in the order of the fields"
         else:
@@ -483,15 +591,18 @@ async def test_form_state_has_no_axe_violations(state: FormState, contexts: dict
         width = await _overflow(page)
         assert width <= 321, (
             f"{state.name} (after sending) scrolls sideways at 320 px: scrollWidth={width}; "
-            f"{await _wide_elements(page, 320)}")
+            f"{await _wide_elements(page, 320)}"
+        )
         await page.screenshot(path=str(SCREENSHOTS / f"form-{state.name}-320.png"), full_page=True)
 
 
 # --- languages, reflow, text spacing -------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("language", LANGUAGES)
-async def test_pages_have_lang_of_the_chosen_language(language: str, contexts: dict[str, Any], site: Site,
-                                                      server: str) -> None:
+async def test_pages_have_lang_of_the_chosen_language(
+    language: str, contexts: dict[str, Any], site: Site, server: str
+) -> None:
     wrong = []
     for who in {s.who for s in PAGES}:
         async with _language(contexts[who], server, language), _page(contexts[who]) as page:
@@ -520,8 +631,9 @@ async def test_language_buttons_switch_the_page_language(chromium: Any, server: 
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-async def test_no_sideways_scrolling_at_320_px(language: str, contexts: dict[str, Any], site: Site,
-                                               server: str) -> None:
+async def test_no_sideways_scrolling_at_320_px(
+    language: str, contexts: dict[str, Any], site: Site, server: str
+) -> None:
     """T4 (WCAG 1.4.10) in every language, and T5: with WCAG 1.4.12 text spacing nothing sticks out either."""
     problems = []
     for who in {s.who for s in PAGES}:
@@ -534,22 +646,28 @@ async def test_no_sideways_scrolling_at_320_px(language: str, contexts: dict[str
                     continue
                 await page.evaluate(TEXT_SPACING_JS)
                 if (width := await _overflow(page)) > 321:
-                    problems.append(f"{spec.name} with text spacing: scrollWidth={width} "
-                                    f"{await _wide_elements(page, 320)}")
+                    problems.append(
+                        f"{spec.name} with text spacing: scrollWidth={width} {await _wide_elements(page, 320)}"
+                    )
     assert not problems, f"pages that scroll sideways at 320 px ({language}):\n" + "\n".join(problems)
 
 
 # --- targets and keyboard -------------------------------------------------------------------------------
 
-TARGETS = ("button, input:not([type=hidden]), select, textarea, a.button, .nav-list a, .sub-nav a, "
-           ".header-tools a, .back-link, .skip-link")
+TARGETS = (
+    "button, input:not([type=hidden]), select, textarea, a.button, .nav-list a, .sub-nav a, "
+    ".header-tools a, .back-link, .skip-link"
+)
 
 
-@pytest.mark.parametrize(("who", "path"), [("anon", "/signin"), ("member", "/c/{a_slug}/"),
-                                           ("member", "/me"), ("member", "/c/{a_slug}/notices/{a_notice}")])
+@pytest.mark.parametrize(
+    ("who", "path"),
+    [("anon", "/signin"), ("member", "/c/{a_slug}/"), ("member", "/me"), ("member", "/c/{a_slug}/notices/{a_notice}")],
+)
 @pytest.mark.parametrize("width", [1280, 320])
-async def test_member_flow_targets_are_44_px(who: str, path: str, width: int, contexts: dict[str, Any],
-                                             site: Site) -> None:
+async def test_member_flow_targets_are_44_px(
+    who: str, path: str, width: int, contexts: dict[str, Any], site: Site
+) -> None:
     async with _page(contexts[who]) as page:
         await page.set_viewport_size({"width": width, "height": 800})
         await page.goto(await site.url(path))
@@ -564,8 +682,9 @@ async def test_member_flow_targets_are_44_px(who: str, path: str, width: int, co
                 html = (await element.evaluate("e => e.outerHTML"))[:120]
                 small.append(f"{round(box['width'], 1)} x {round(box['height'], 1)}: {html}")
         assert checked >= 3, f"only {checked} controls found on {path}"
-        assert not small, (f"controls smaller than {MEMBER_TARGET} x {MEMBER_TARGET} px on {path} at {width} px:\n"
-                           + "\n".join(small))
+        assert not small, (
+            f"controls smaller than {MEMBER_TARGET} x {MEMBER_TARGET} px on {path} at {width} px:\n" + "\n".join(small)
+        )
 
 
 async def test_keyboard_alone_skips_to_content_and_signs_in(chromium: Any, server: str, site: Site) -> None:
@@ -594,6 +713,7 @@ async def test_keyboard_alone_skips_to_content_and_signs_in(chromium: Any, serve
 
 
 # --- screenshots for people to look at ------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("width", [1280, 375])
 async def test_screenshots(width: int, contexts: dict[str, Any], site: Site) -> None:

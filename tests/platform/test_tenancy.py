@@ -13,7 +13,6 @@ from osuus.platform.tenancy import TenancyError, coop_unit, current_coop_id, pub
 from osuus.tenants.noticeboard.tables import Activity, Notice
 from tests.fixtures import World, make_coop, make_notice, make_region, make_user
 
-
 # PostgreSQL 18 reports a RESTRICT reference as restrict_violation, older versions as foreign_key_violation.
 RESTRICT_REFUSED = (asyncpg.exceptions.RestrictViolationError, asyncpg.exceptions.ForeignKeyViolationError)
 
