@@ -14,6 +14,10 @@ from collections.abc import Callable
 from osuus.platform.settings import SettingsError, describe, get_settings
 
 
+class CommandError(Exception):
+    """A command's argument is not usable; the message says which and why."""
+
+
 def _owner_role() -> None:
     """Commands that change the schema or platform roles connect as the owner role."""
     os.environ["OSUUS_DB_ROLE"] = "owner"
@@ -74,7 +78,7 @@ def cmd_create_operator(args: argparse.Namespace) -> int:
 
         email = args.email.strip().lower()
         if problem := password_problem(args.password, (email, args.name)):
-            raise SettingsError(f"--password: {problem}")
+            raise CommandError(f"--password: {problem}")
         hashed = await hash_password(args.password)
         async with public_unit():
             row = await User.select(User.id).where(User.email == email).first().run()
@@ -204,49 +208,59 @@ def cmd_check(_: argparse.Namespace) -> int:
     return 0 if ok else 1
 
 
+def _die_with_parent() -> None:
+    """In a child: get SIGTERM if the supervisor dies, even by SIGKILL (Linux), so nothing outlives it."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
 def cmd_dev(args: argparse.Namespace) -> int:
     """`make run`: embedded servers, roles, migrations, demo data once, then web + worker + scheduler."""
     from osuus.platform.runtime import ensure_services
 
     started = time.monotonic()
-    services = ensure_services()
-    env = {**os.environ, **services.env}
-    py = [sys.executable, "-m", "osuus.cli"]
-    for step in (["migrate"], ["demo"]):
-        if subprocess.call(py + step, env=env) != 0:
-            services.stop()
-            return 1
-    # Each child leads its own process group, so stopping it also stops what it forked (Dramatiq's workers).
-    children = [
-        subprocess.Popen([*py, "web"], env=env, start_new_session=True),
-        subprocess.Popen([*py, "worker", "--threads", "2"], env=env, start_new_session=True),
-        subprocess.Popen([*py, "scheduler"], env=env, start_new_session=True),
-    ]
-    settings = get_settings()
-    url = f"http://{settings.web_host}:{settings.web_port}/"
-    _wait_for(url, 30)
-    from osuus.platform.demo import DEMO_PASSWORD, USERS
-
-    print(f"\nOsuus is running at {url}  (ready {time.monotonic() - started:.1f} s after start)")
-    print(f"Mail sent by the app: {url}dev/mail\nDemo logins (password {DEMO_PASSWORD}):")
-    for user in USERS:
-        print(f"  {user.email:32} {user.what}")
-    print("Press Ctrl-C to stop.\n", flush=True)
     stopping = False
 
     def stop(*_: object) -> None:
         nonlocal stopping
         stopping = True
 
+    # Ctrl-C at any moment, even during start-up, ends in the same clean stop below.
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
+    services = ensure_services()
+    env = {**os.environ, **services.env}
+    py = [sys.executable, "-m", "osuus.cli"]
+    children: list[subprocess.Popen[bytes]] = []
     try:
+        for step in (["migrate"], ["demo"]):
+            if stopping or subprocess.call(py + step, env=env) != 0:
+                return 0 if stopping else 1
+        # Each child leads its own process group, so stopping it also stops what it forked (Dramatiq's workers).
+        for command in (["web"], ["worker", "--threads", "2"], ["scheduler"]):
+            children.append(
+                subprocess.Popen([*py, *command], env=env, start_new_session=True, preexec_fn=_die_with_parent)  # noqa: PLW1509 - prctl only
+            )
+        settings = get_settings()
+        url = f"http://{settings.web_host}:{settings.web_port}/"
+        if _wait_for(url, 60, lambda: stopping):
+            from osuus.platform.demo import DEMO_PASSWORD, USERS
+
+            print(f"\nOsuus is running at {url}  (ready {time.monotonic() - started:.1f} s after start)")
+            print(f"Mail sent by the app: {url}dev/mail\nDemo logins (password {DEMO_PASSWORD}):")
+            for user in USERS:
+                print(f"  {user.email:32} {user.what}")
+            print("Press Ctrl-C to stop.\n", flush=True)
         while not stopping and all(c.poll() is None for c in children):
             time.sleep(0.3)
     finally:
         _stop_children(children)
         services.stop()
-        print("osuus: stopped; nothing is left running")
+        print("osuus: stopped; nothing is left running", flush=True)
     return 0
 
 
@@ -263,16 +277,17 @@ def _stop_children(children: list[subprocess.Popen[bytes]], grace: float = 10) -
             child.wait()
 
 
-def _wait_for(url: str, seconds: float) -> None:
+def _wait_for(url: str, seconds: float, cancelled: Callable[[], bool]) -> bool:
     import urllib.request
 
     deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and not cancelled():
         try:
             with urllib.request.urlopen(url + "healthz", timeout=2):  # noqa: S310 - our own local address
-                return
+                return True
         except OSError:
             time.sleep(0.2)
+    return False
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -301,6 +316,9 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(args))
     except SettingsError as exc:
         print(f"osuus: setting {exc}", file=sys.stderr)
+        return 2
+    except CommandError as exc:
+        print(f"osuus: {exc}", file=sys.stderr)
         return 2
 
 
