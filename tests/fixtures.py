@@ -201,19 +201,10 @@ async def grant_org(org_id: int, user_id: int, role: str) -> None:
 
 async def make_notice(coop_id: int, author_id: int, title: str = "Tiedote", org_id: int | None = None) -> int:
     from osuus.platform.tenancy import coop_unit
-    from osuus.tenants.noticeboard.tables import Activity, Notice
+    from osuus.tenants.noticeboard.service import add_notice
 
     async with coop_unit(coop_id):
-        rows = (
-            await Notice.insert(Notice(coop=coop_id, author=author_id, title=title, body="Teksti", organisation=org_id))
-            .returning(Notice.id)
-            .run()
-        )
-        notice_id = int(rows[0]["id"])
-        await Activity.insert(
-            Activity(coop=coop_id, actor=author_id, kind="notice.posted", notice=notice_id, summary=title)
-        ).run()
-    return notice_id
+        return await add_notice(coop_id, author_id, title, "Teksti", org_id)
 
 
 @dataclass

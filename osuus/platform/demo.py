@@ -23,7 +23,7 @@ from osuus.platform.tables import (
     User,
 )
 from osuus.platform.tenancy import coop_unit, operator_unit, public_unit
-from osuus.tenants.noticeboard.tables import Activity, Notice
+from osuus.tenants.noticeboard.service import add_notice
 from osuus.tenants.profile.tables import CoopProfile
 
 DEMO_PASSWORD = "osuus-demo-2026"
@@ -202,49 +202,19 @@ async def load_demo() -> bool:
                 )
             ).run()
             author = users[next(e for e, c, r in COOP_ROLES if c == slug and r == "admin")]
-            notice = (
-                await Notice.insert(
-                    Notice(
-                        coop=coop_id,
-                        author=author,
-                        title="Tervetuloa Osuukseen",
-                        body=f"{name} käyttää nyt Osuusta. Täällä näet osuuskunnan tiedotteet.",
-                    )
-                )
-                .returning(Notice.id)
-                .run()
-            )[0]["id"]
-            await Activity.insert(
-                Activity(
-                    coop=coop_id,
-                    actor=author,
-                    kind="notice.posted",
-                    notice=notice,
-                    summary="Tervetuloa Osuukseen",
-                )
-            ).run()
+            await add_notice(
+                coop_id,
+                author,
+                "Tervetuloa Osuukseen",
+                f"{name} käyttää nyt Osuusta. Täällä näet osuuskunnan tiedotteet.",
+            )
             if slug == "taidokkaat":
-                notice = (
-                    await Notice.insert(
-                        Notice(
-                            coop=coop_id,
-                            author=author,
-                            title="Pihatöitä keväälle",
-                            body="Voimme tehdä kaupungin puistoissa pihatöitä huhtikuusta alkaen. "
-                            "Meillä on neljä tekijää ja valmentaja.",
-                            organisation=orgs["ylojarvi"],
-                        )
-                    )
-                    .returning(Notice.id)
-                    .run()
-                )[0]["id"]
-                await Activity.insert(
-                    Activity(
-                        coop=coop_id,
-                        actor=author,
-                        kind="notice.posted",
-                        notice=notice,
-                        summary="Pihatöitä keväälle",
-                    )
-                ).run()
+                await add_notice(
+                    coop_id,
+                    author,
+                    "Pihatöitä keväälle",
+                    "Voimme tehdä kaupungin puistoissa pihatöitä huhtikuusta alkaen. "
+                    "Meillä on neljä tekijää ja valmentaja.",
+                    orgs["ylojarvi"],
+                )
     return True

@@ -57,6 +57,17 @@ def user_ref(null: bool = False, column: str = "user_id") -> ForeignKey:  # type
     )
 
 
+def org_ref(null: bool = False) -> ForeignKey:  # type: ignore[type-arg]
+    return ForeignKey(
+        references=Organisation,
+        on_delete=OnDelete.restrict,
+        on_update=OnUpdate.restrict,
+        null=null,
+        index=True,
+        db_column_name="organisation_id",
+    )
+
+
 class SharedTable(Table):
     """A platform-wide table: no coop owns its rows."""
 
@@ -145,13 +156,7 @@ class Invitation(SharedTable, tablename="invitation"):
     email = Varchar(length=254)
     name = Varchar(length=200, default="")
     coop = coop_ref(null=True)
-    organisation = ForeignKey(
-        references=Organisation,
-        on_delete=OnDelete.restrict,
-        null=True,
-        index=True,
-        db_column_name="organisation_id",
-    )
+    organisation = org_ref(null=True)
     role = Varchar(length=20)
     invited_by = user_ref(column="invited_by")
     created_at = Timestamptz(default=TimestamptzNow())
@@ -177,13 +182,7 @@ class AuditLog(SharedTable, tablename="audit_log"):
     actor = user_ref(null=True, column="actor_id")
     action = Varchar(length=60, index=True)
     coop = coop_ref(null=True)
-    organisation = ForeignKey(
-        references=Organisation,
-        on_delete=OnDelete.restrict,
-        null=True,
-        index=True,
-        db_column_name="organisation_id",
-    )
+    organisation = org_ref(null=True)
     target = Varchar(length=200, default="")
     detail = JSONB(default={})
     ip = Varchar(length=45, default="")

@@ -67,14 +67,19 @@ async def coop_create(request: Request, operator: Viewer, data: FormData) -> Tem
 @get("/coops/{coop_id:int}")
 async def coop_detail(request: Request, operator: Viewer, coop_id: int, sent: str | None = None) -> Template:  # type: ignore[type-arg]
     coop = await service.coop_detail(operator, coop_id)
+    return _coop_page(request, coop, Form(values={"status": coop["status"], "role": "admin"}), sent=sent)
+
+
+def _coop_page(request: Request, coop: dict[str, Any], form: Form, status: int = 200, **extra: Any) -> Template:  # type: ignore[type-arg]
     return page(
         request,
         "operators/coop_detail.html",
+        status=status,
         coop=coop,
         statuses=COOP_STATUSES,
         roles=COOP_ROLES,
-        form=Form(values={"status": coop["status"], "role": "admin"}),
-        sent=sent,
+        form=form,
+        **extra,
     )
 
 
@@ -83,15 +88,7 @@ async def coop_status(request: Request, operator: Viewer, coop_id: int, data: Fo
     coop = await service.coop_detail(operator, coop_id)
     form = Form.from_data(data)
     if not await service.set_coop_status(operator, coop_id, form, client_ip(request)):
-        return page(
-            request,
-            "operators/coop_detail.html",
-            status=400,
-            coop=coop,
-            statuses=COOP_STATUSES,
-            roles=COOP_ROLES,
-            form=form,
-        )
+        return _coop_page(request, coop, form, status=400)
     return Redirect(f"/ops/coops/{coop_id}", status_code=303)
 
 
@@ -102,15 +99,7 @@ async def coop_invite(request: Request, operator: Viewer, coop_id: int, data: Fo
     form = Form.from_data(data)
     if not await invite_coop_admin(operator.id, coop_id, form, client_ip(request)):
         form.values.setdefault("status", coop["status"])
-        return page(
-            request,
-            "operators/coop_detail.html",
-            status=400,
-            coop=coop,
-            statuses=COOP_STATUSES,
-            roles=COOP_ROLES,
-            form=form,
-        )
+        return _coop_page(request, coop, form, status=400)
     return Redirect(f"/ops/coops/{coop_id}?sent=1", status_code=303)
 
 

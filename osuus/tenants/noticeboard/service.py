@@ -131,6 +131,22 @@ def check_notice_form(form: Form, partners: list[tuple[int, str]]) -> int | None
     return organisation_id
 
 
+async def add_notice(coop_id: int, author_id: int, title: str, body: str, organisation_id: int | None = None) -> int:
+    """Write a notice and its activity row inside the open coop unit (callers check who may post)."""
+    rows = (
+        await Notice.insert(
+            Notice(coop=coop_id, author=author_id, title=title, body=body, organisation=organisation_id)
+        )
+        .returning(Notice.id)
+        .run()
+    )
+    notice_id = int(rows[0]["id"])
+    await Activity.insert(
+        Activity(coop=coop_id, actor=author_id, kind="notice.posted", notice=notice_id, summary=title[:300])
+    ).run()
+    return notice_id
+
+
 async def post_notice(ctx: CoopContext, form: Form, ip: str) -> int | None:
     ctx.require(*WRITERS)
     partners = await partner_choices(ctx)
@@ -138,29 +154,7 @@ async def post_notice(ctx: CoopContext, form: Form, ip: str) -> int | None:
     if not form.ok:
         return None
     async with coop_unit(ctx.id, ctx.viewer.id):
-        rows = (
-            await Notice.insert(
-                Notice(
-                    coop=ctx.id,
-                    author=ctx.viewer.id,
-                    title=form.get("title"),
-                    body=form.get("body"),
-                    organisation=organisation_id,
-                )
-            )
-            .returning(Notice.id)
-            .run()
-        )
-        notice_id = int(rows[0]["id"])
-        await Activity.insert(
-            Activity(
-                coop=ctx.id,
-                actor=ctx.viewer.id,
-                kind="notice.posted",
-                notice=notice_id,
-                summary=form.get("title")[:300],
-            )
-        ).run()
+        notice_id = await add_notice(ctx.id, ctx.viewer.id, form.get("title"), form.get("body"), organisation_id)
         await audit.record(
             "notice.posted",
             actor_id=ctx.viewer.id,
