@@ -20,5 +20,8 @@ APP_REGISTRY = AppRegistry(
         "osuus.platform.piccolo_app",
         "osuus.tenants.profile.piccolo_app",
         "osuus.tenants.noticeboard.piccolo_app",
+        "osuus.tenants.members.piccolo_app",
+        "osuus.tenants.governance.piccolo_app",
+        "osuus.tenants.monitor.piccolo_app",
     ]
 )
