@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -26,25 +27,33 @@ def run_once(data_dir: Path, port: int) -> tuple[str, list[int]]:
     proc = subprocess.Popen(
         [sys.executable, "-m", "osuus.cli", "dev"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
+    lines: list[str] = []
+    ready = threading.Event()
+
+    def read() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.append(line)
+            if line.startswith("Press Ctrl-C to stop."):
+                ready.set()
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
     try:
-        deadline = time.monotonic() + 120
-        status = 0
-        while time.monotonic() < deadline and status != 200:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/signin", timeout=2) as response:
-                    status = response.status
-            except OSError:
-                time.sleep(0.3)
-        assert status == 200
+        assert ready.wait(180), "".join(lines)[-3000:]
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/signin", timeout=10) as response:
+            assert response.status == 200
         started = [c.pid for c in psutil.Process(proc.pid).children(recursive=True)]
         started += [
             p.pid for p in psutil.process_iter(["cmdline"]) if str(data_dir) in " ".join(p.info["cmdline"] or [])
         ]
         proc.send_signal(signal.SIGINT)  # what Ctrl-C sends
-        output, _ = proc.communicate(timeout=60)
+        proc.wait(60)
+        reader.join(10)
     finally:
         if proc.poll() is None:
             proc.kill()
+    output = "".join(lines)
     assert proc.returncode == 0, output
     return output, started
 

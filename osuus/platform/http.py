@@ -40,9 +40,15 @@ def make_environment() -> Environment:
         lstrip_blocks=True,
     )
     env.install_gettext_callables(  # type: ignore[attr-defined]
-        gettext=i18n.gettext, ngettext=i18n.ngettext, newstyle=True
+        gettext=i18n.gettext, ngettext=i18n.raw_ngettext, newstyle=True
     )
-    env.filters.update(eur=i18n.eur, date_long=i18n.date_long, datetime_short=i18n.datetime_short, number=i18n.number)
+    env.filters.update(
+        eur=i18n.eur,
+        date_long=i18n.date_long,
+        datetime_short=i18n.datetime_short,
+        number=i18n.number,
+        percent=i18n.percent,
+    )
     env.globals.update(LANGUAGES=i18n.LANGUAGES, LANGUAGE_NAMES=i18n.LANGUAGE_NAMES, get_language=i18n.get_language)
     return env
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from contextvars import ContextVar
 from decimal import Decimal
+from fractions import Fraction
 from functools import cache
 from pathlib import Path
 
@@ -53,6 +54,11 @@ def gettext(message: str, **variables: object) -> str:
     return text % variables if variables else text
 
 
+def raw_ngettext(singular: str, plural: str, n: int) -> str:
+    """The translated form without formatting: Jinja's newstyle gettext fills in the variables itself."""
+    return translations(get_language()).ungettext(singular, plural, n)
+
+
 def ngettext(singular: str, plural: str, n: int, **variables: object) -> str:
     text = translations(get_language()).ungettext(singular, plural, n)
     variables.setdefault("num", n)
@@ -74,6 +80,13 @@ def eur(cents: int | Decimal) -> str:
 
 def number(value: int | Decimal) -> str:
     return format_decimal(value, locale=_BABEL_LOCALE[get_language()])
+
+
+def percent(value: Fraction | Decimal | int) -> str:
+    """A share (e.g. Fraction(2, 7)) as '28,6 %': one decimal, rounded half up, no-break space before '%'."""
+    tenths = Fraction(value) * 1000  # tenths of a per cent
+    rounded = (tenths.numerator * 2 + tenths.denominator) // (tenths.denominator * 2)
+    return format_decimal(Decimal(rounded) / 10, locale=_BABEL_LOCALE[get_language()]) + "\u00a0%"
 
 
 def date_long(value: dt.date | dt.datetime | None) -> str:
