@@ -36,8 +36,12 @@ from osuus.platform.organisations import routes as organisations
 from osuus.platform.sessions import RotatingSessionConfig
 from osuus.platform.settings import Settings, get_settings
 from osuus.platform.tenancy import db
+from osuus.tenants.governance import routes as governance
+from osuus.tenants.members import routes as members
+from osuus.tenants.monitor import routes as monitor
 from osuus.tenants.noticeboard import routes as noticeboard
 from osuus.tenants.profile import routes as profile
+from osuus.tenants.shares import routes as shares
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 log = structlog.get_logger(__name__)
@@ -95,7 +99,15 @@ def create_litestar(settings: Settings | None = None) -> Litestar:
     )
     coop_router = Router(
         path="/c/{slug:str}",
-        route_handlers=[*coops.HANDLERS, *noticeboard.HANDLERS, *profile.HANDLERS],
+        route_handlers=[
+            *coops.HANDLERS,
+            *noticeboard.HANDLERS,
+            *profile.HANDLERS,
+            *governance.HANDLERS,
+            *members.HANDLERS,
+            *monitor.HANDLERS,
+            *shares.HANDLERS,
+        ],
         middleware=[CoopResolver()],
         dependencies={"coop": Provide(provide_coop)},
         include_in_schema=False,
@@ -116,11 +128,15 @@ def create_litestar(settings: Settings | None = None) -> Litestar:
     )
     ops_router = Router(
         path="/ops",
-        route_handlers=operators.HANDLERS,
+        route_handlers=[*operators.HANDLERS, *monitor.OPS_HANDLERS],
         dependencies={"operator": Provide(provide_operator)},
         include_in_schema=False,
     )
-    public_router = Router(path="/", route_handlers=[*accounts.HANDLERS, *devmail.HANDLERS], include_in_schema=False)
+    public_router = Router(
+        path="/",
+        route_handlers=[*accounts.HANDLERS, *devmail.HANDLERS, *members.PUBLIC_HANDLERS],
+        include_in_schema=False,
+    )
     return Litestar(
         route_handlers=[
             public_router,

@@ -23,5 +23,6 @@ APP_REGISTRY = AppRegistry(
         "osuus.tenants.members.piccolo_app",
         "osuus.tenants.governance.piccolo_app",
         "osuus.tenants.monitor.piccolo_app",
+        "osuus.tenants.shares.piccolo_app",
     ]
 )

@@ -1,4 +1,4 @@
-"""The single scheduler process: periodic jobs (the outbox sweeper now; nightly checks in later issues)."""
+"""The single scheduler process: periodic jobs (the outbox sweeper, the nightly entrepreneur-status check)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ import structlog
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from redis.asyncio import Redis
 
-from osuus.platform.settings import get_settings
+from osuus.platform.settings import Settings, get_settings
 from osuus.platform.tenancy import db
+from osuus.tenants.monitor.service import recompute_every_coop
 from osuus.workers.outbox import publish
 
 log = structlog.get_logger(__name__)
@@ -25,15 +26,13 @@ async def sweep_outbox() -> None:
     await publish(older_than_seconds=10)
 
 
-async def run() -> None:
-    settings = get_settings()
-    redis = Redis.from_url(str(settings.redis_url))
-    me = f"{socket.gethostname()}:{os.getpid()}"
-    # Only one scheduler may run: hold a lock in Redis, renewed while alive.
-    while not await redis.set(LOCK, me, nx=True, ex=LOCK_SECONDS):
-        log.info("scheduler.waiting_for_lock", holder=await redis.get(LOCK))
-        await asyncio.sleep(LOCK_SECONDS / 2)
-    await db().start_connection_pool(min_size=1, max_size=2)
+async def nightly_monitor() -> None:
+    """Recompute every coop's entrepreneur-status (issue 3). Safe to run twice: an unchanged status tells no one."""
+    await recompute_every_coop()
+
+
+def build_scheduler(settings: Settings) -> AsyncIOScheduler:
+    """The periodic jobs, in Helsinki time (not started)."""
     scheduler = AsyncIOScheduler(timezone="Europe/Helsinki")
     scheduler.add_job(
         sweep_outbox,
@@ -43,6 +42,29 @@ async def run() -> None:
         max_instances=1,
         coalesce=True,
     )
+    scheduler.add_job(
+        nightly_monitor,
+        "cron",
+        hour=3,
+        minute=15,
+        id="nightly_monitor",
+        max_instances=1,
+        coalesce=True,
+        misfire_grace_time=3600,  # a scheduler restarted shortly after 03:15 still runs the night's check
+    )
+    return scheduler
+
+
+async def run() -> None:
+    settings = get_settings()
+    redis = Redis.from_url(str(settings.redis_url))
+    me = f"{socket.gethostname()}:{os.getpid()}"
+    # Only one scheduler may run: hold a lock in Redis, renewed while alive.
+    while not await redis.set(LOCK, me, nx=True, ex=LOCK_SECONDS):
+        log.info("scheduler.waiting_for_lock", holder=await redis.get(LOCK))
+        await asyncio.sleep(LOCK_SECONDS / 2)
+    await db().start_connection_pool(min_size=1, max_size=2)
+    scheduler = build_scheduler(settings)
     scheduler.start()
     log.info("scheduler.started", sweep_seconds=settings.outbox_sweep_seconds)
     stop = asyncio.Event()

@@ -88,6 +88,14 @@ def _translations(language: str) -> Iterator[tuple[Message, str]]:
             yield message, text
 
 
+def _forms(language: str) -> Iterator[tuple[Message, str, int]]:
+    """Every translated form with its index (0 = singular, 1.. = plural forms)."""
+    for message in _messages(_po(language)).values():
+        strings = message.string if isinstance(message.string, tuple | list) else (message.string,)
+        for index, text in enumerate(strings):
+            yield message, text, index
+
+
 def _placeholders(text: str) -> list[str]:
     return sorted(PLACEHOLDER.findall(text))
 
@@ -146,10 +154,12 @@ def test_every_message_is_translated(language: str) -> None:
 @pytest.mark.parametrize("language", (*TRANSLATED, "en"))
 def test_placeholders_match_the_message_id(language: str) -> None:
     wrong = []
-    for message, text in _translations(language):
+    for message, text, index in _forms(language):
         if not text:
             continue
-        msgid = message.id[0] if isinstance(message.id, tuple | list) else message.id
+        ids = message.id if isinstance(message.id, tuple | list) else (message.id,)
+        # A plural translation's forms after the first match the plural msgid (which may name the number).
+        msgid = ids[min(index, len(ids) - 1)]
         if _placeholders(text) != _placeholders(msgid):
             wrong.append((msgid, text))
         # Jinja's newstyle gettext always %-formats, so a lone "%" breaks the page even without placeholders.

@@ -1,0 +1,141 @@
+"""Pure calculations of the share register: reading euros and dates as people type them, balances, deductions.
+
+No database here, so every rule has an exact test (tests/tenants/shares/test_money.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from osuus.platform.i18n import N_
+
+MAX_CENTS = 100_000_000  # 1 000 000,00 €: anything larger is a typing mistake in a share register
+_SPACES = re.compile(r"[\s\u00a0\u202f]+")
+_EUROS = re.compile(r"^(\d+)(?:[,.](\d*))?$")
+_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})\.?$")
+
+
+class InputError(ValueError):
+    """A value the person typed could not be read; `message` is the message id to show next to the field."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def parse_euros(text: str, allow_zero: bool = False) -> int:
+    """Euros as typed ('25', '25,50', '1 000,00', '25.5 €') to cents. Minus signs and a third decimal are refused."""
+    value = _SPACES.sub("", text or "").removesuffix("€").removesuffix("EUR").removesuffix("eur")
+    if not value:
+        raise InputError(N_("Enter the amount in euros"))
+    if value.startswith("-"):
+        raise InputError(N_("Write the amount without a minus sign"))
+    match = _EUROS.match(value)
+    if match is None:
+        raise InputError(N_("Write the amount in euros, for example 25,50"))
+    whole, decimals = match.group(1), match.group(2) or ""
+    if len(decimals) > 2:
+        raise InputError(N_("Write at most two numbers after the comma, for example 25,50"))
+    cents = int(whole) * 100 + int(decimals.ljust(2, "0"))
+    if cents == 0 and not allow_zero:
+        raise InputError(N_("The amount must be more than 0 euros"))
+    if cents > MAX_CENTS:
+        raise InputError(N_("The amount must be 1 000 000 euros or less"))
+    return cents
+
+
+def format_euros(cents: int) -> str:
+    """Cents the way a form writes them back and a spreadsheet reads them: '1234,50' (no thousands separator)."""
+    sign = "-" if cents < 0 else ""
+    whole, rest = divmod(abs(cents), 100)
+    return f"{sign}{whole},{rest:02d}"
+
+
+def parse_date(text: str) -> dt.date:
+    """'d.m.yyyy' as people write it: 1.2.2026, 01.02.2026, '1. 2. 2026' and a final dot all work."""
+    value = _SPACES.sub("", text or "")
+    if not value:
+        raise InputError(N_("Enter the date"))
+    match = _DATE.match(value)
+    if match is None:
+        raise InputError(N_("Write the date as d.m.yyyy, for example 27.3.2026"))
+    day, month, year = (int(part) for part in match.groups())
+    if not 1900 <= year <= 2100:
+        raise InputError(N_("Check the year. Write the year with four digits, for example 2026"))
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise InputError(N_("Check the date. This day is not in the calendar, for example 31.2. is not")) from None
+
+
+def format_date(value: dt.date) -> str:
+    return f"{value.day}.{value.month}.{value.year}"
+
+
+def parse_count(text: str, low: int, high: int) -> int:
+    """A whole number of shares between low and high."""
+    value = _SPACES.sub("", text or "")
+    if not value:
+        raise InputError(N_("Enter the number of shares"))
+    if not value.isdigit():
+        raise InputError(N_("Write the number of shares as a whole number, for example 1"))
+    number = int(value)
+    if number < low:
+        raise InputError(
+            N_("The number of shares must be at least 1") if low >= 1 else N_("Enter the number of shares")
+        )
+    if number > high:
+        raise InputError(N_("The number of shares is too big. Check the number"))
+    return number
+
+
+# --- balances -------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Balance:
+    """One member's shares and money: the shares are worth `owed_cents`; `paid_cents` is paid in minus refunds."""
+
+    shares: int
+    owed_cents: int
+    paid_cents: int
+
+    @property
+    def unpaid_cents(self) -> int:
+        return max(0, self.owed_cents - self.paid_cents)
+
+    @property
+    def overpaid_cents(self) -> int:
+        return max(0, self.paid_cents - self.owed_cents)
+
+
+def balance(changes: list[tuple[int, int]], payments: list[tuple[str, int]]) -> Balance:
+    """changes: (shares, value_cents) rows; payments: (kind, amount_cents) rows with kind 'payment' or 'refund'."""
+    shares = sum(n for n, _ in changes)
+    owed = sum(value for _, value in changes)
+    paid = sum(amount if kind == "payment" else -amount for kind, amount in payments)
+    return Balance(shares, owed, paid)
+
+
+def plan_balance(total_cents: int, paid_to_plan_cents: int) -> int:
+    """What is still to be paid under a plan (never below zero)."""
+    return max(0, total_cents - paid_to_plan_cents)
+
+
+# --- wage deductions ------------------------------------------------------------------------------------------
+
+
+def deduction_amount(
+    balance_cents: int, instalment_cents: int, net_pay_cents: int | None, protected_net_cents: int
+) -> int:
+    """One pay day's deduction: the instalment, never more than the balance, and (when the net pay is known)
+    never so much that the net pay left falls below the protected amount. Never negative.
+
+    Balance 60,00 €, instalment 25,00 €, net 700,00 €, protected 690,00 € -> 10,00 €.
+    """
+    amount = max(0, min(instalment_cents, balance_cents))
+    if net_pay_cents is not None:
+        amount = min(amount, max(0, net_pay_cents - protected_net_cents))
+    return amount

@@ -1,0 +1,15 @@
+"""Piccolo app for the share register."""
+
+import os
+
+from piccolo.conf.apps import AppConfig
+
+from osuus.tenants.shares.tables import PaymentPlan, ShareChange, SharePayment, SharePolicy
+
+APP_CONFIG = AppConfig(
+    app_name="shares",
+    migrations_folder_path=os.path.join(os.path.dirname(__file__), "piccolo_migrations"),
+    table_classes=[SharePolicy, PaymentPlan, SharePayment, ShareChange],
+    migration_dependencies=["osuus.tenants.members.piccolo_app"],
+    commands=[],
+)

@@ -1,0 +1,143 @@
+"""Pure rules of the share register: euros and dates as typed, balances, wage deductions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from osuus.tenants.shares.money import (
+    Balance,
+    InputError,
+    balance,
+    deduction_amount,
+    format_euros,
+    parse_count,
+    parse_date,
+    parse_euros,
+    plan_balance,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "cents"),
+    [
+        ("25", 2500),
+        ("25,50", 2550),
+        ("25,5", 2550),
+        ("25.50", 2550),
+        ("1 000,00", 100000),
+        ("1\u00a0234,50\u00a0€", 123450),
+        ("0,01", 1),
+        (" 7 ", 700),
+        ("25,", 2500),
+        ("1000000", 100_000_000),
+    ],
+)
+def test_euros_accepted(text: str, cents: int) -> None:
+    assert parse_euros(text) == cents
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "Enter the amount in euros"),
+        ("-5", "Write the amount without a minus sign"),
+        ("abc", "Write the amount in euros, for example 25,50"),
+        ("25,505", "Write at most two numbers after the comma, for example 25,50"),
+        ("1.000,00", "Write the amount in euros, for example 25,50"),
+        ("0", "The amount must be more than 0 euros"),
+        ("0,00", "The amount must be more than 0 euros"),
+        ("1000000,01", "The amount must be 1 000 000 euros or less"),
+        ("5e3", "Write the amount in euros, for example 25,50"),
+    ],
+)
+def test_euros_refused(text: str, message: str) -> None:
+    with pytest.raises(InputError) as info:
+        parse_euros(text)
+    assert info.value.message == message
+
+
+def test_zero_euros_where_allowed() -> None:
+    assert parse_euros("0", allow_zero=True) == 0
+
+
+@pytest.mark.parametrize(("cents", "text"), [(0, "0,00"), (5, "0,05"), (123450, "1234,50"), (-2550, "-25,50")])
+def test_format_euros(cents: int, text: str) -> None:
+    assert format_euros(cents) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [("27.3.2026", dt.date(2026, 3, 27)), ("01.02.2026", dt.date(2026, 2, 1)), ("1. 2. 2026.", dt.date(2026, 2, 1))],
+)
+def test_dates_accepted(text: str, day: dt.date) -> None:
+    assert parse_date(text) == day
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "Enter the date"),
+        ("2026-03-27", "Write the date as d.m.yyyy, for example 27.3.2026"),
+        ("31.2.2026", "Check the date. This day is not in the calendar, for example 31.2. is not"),
+        ("1.1.26", "Write the date as d.m.yyyy, for example 27.3.2026"),
+    ],
+)
+def test_dates_refused(text: str, message: str) -> None:
+    with pytest.raises(InputError) as info:
+        parse_date(text)
+    assert info.value.message == message
+
+
+def test_counts() -> None:
+    assert parse_count("2", 1, 10) == 2
+    assert parse_count("0", 0, 10) == 0
+    for text, message in [
+        ("", "Enter the number of shares"),
+        ("1,5", "Write the number of shares as a whole number, for example 1"),
+        ("-1", "Write the number of shares as a whole number, for example 1"),
+        ("0", "The number of shares must be at least 1"),
+        ("11", "The number of shares is too big. Check the number"),
+    ]:
+        with pytest.raises(InputError) as info:
+            parse_count(text, 1, 10)
+        assert info.value.message == message
+
+
+def test_balance_from_changes_and_payments() -> None:
+    b = balance([(2, 10000)], [("payment", 2500), ("payment", 1500)])
+    assert b == Balance(shares=2, owed_cents=10000, paid_cents=4000)
+    assert (b.unpaid_cents, b.overpaid_cents) == (6000, 0)
+
+
+def test_balance_after_refund_on_exit_is_zero() -> None:
+    b = balance([(2, 10000), (-2, -10000)], [("payment", 10000), ("refund", 10000)])
+    assert (b.shares, b.owed_cents, b.paid_cents, b.unpaid_cents) == (0, 0, 0, 0)
+
+
+def test_overpaid() -> None:
+    b = balance([(1, 5000)], [("payment", 6000)])
+    assert (b.unpaid_cents, b.overpaid_cents) == (0, 1000)
+
+
+def test_plan_balance_never_negative() -> None:
+    assert plan_balance(10000, 4000) == 6000
+    assert plan_balance(10000, 12000) == 0
+
+
+@pytest.mark.parametrize(
+    ("balance_cents", "instalment", "net", "protected", "expected"),
+    [
+        (6000, 2500, 70000, 69000, 1000),  # the example: the protected net pay caps it at 10,00 €
+        (6000, 2500, None, 69000, 2500),  # no pay figure: the instalment
+        (1000, 2500, None, 0, 1000),  # capped at the balance
+        (1000, 2500, 100000, 69000, 1000),  # balance smaller than both
+        (6000, 2500, 69000, 69000, 0),  # exactly at the protected amount
+        (6000, 2500, 50000, 69000, 0),  # already below: nothing, never negative
+        (6000, 2500, 80000, 69000, 2500),  # enough pay: the whole instalment
+        (0, 2500, 80000, 0, 0),  # nothing owed
+    ],
+)
+def test_deduction_amount(balance_cents: int, instalment: int, net: int | None, protected: int, expected: int) -> None:
+    assert deduction_amount(balance_cents, instalment, net, protected) == expected
