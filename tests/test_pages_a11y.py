@@ -512,7 +512,7 @@ async def _invitation(coop_id: int, inviter: int, email: str, role: str) -> str:
 
 
 def _today_fi() -> str:
-    from osuus.tenants.members.service import format_date, today
+    from osuus.platform.dates import format_date, today
 
     return format_date(today())
 

@@ -10,6 +10,7 @@ from litestar.params import Body
 from litestar.response import Redirect, Template
 
 from osuus.platform.context import CoopContext
+from osuus.platform.dates import today
 from osuus.platform.http import Form, client_ip, page
 from osuus.tenants.governance import service
 from osuus.tenants.governance.tables import SEAT_KINDS, SEAT_ROLES
@@ -54,7 +55,7 @@ async def new_seat(request: Request, coop: CoopContext, data: FormData) -> Templ
 async def end_seat_confirm(request: Request, coop: CoopContext, seat_id: int) -> Template:  # type: ignore[type-arg]
     coop.require(*service.MANAGERS)
     seat = await service.get_seat(coop, seat_id)
-    on = service.today()
+    on = today()
     form = Form(values={"term_end": service.fi_date(on)})
     return page(request, "governance/seat_end.html", coop=coop, seat=seat, form=form, ended=seat.has_ended(on))
 

@@ -9,12 +9,12 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
-from zoneinfo import ZoneInfo
 
 from litestar.exceptions import NotFoundException
 
 from osuus.platform import audit
 from osuus.platform.context import CoopContext
+from osuus.platform.dates import today
 from osuus.platform.http import Form
 from osuus.platform.i18n import N_
 from osuus.platform.tenancy import TenancyError, coop_unit, current_coop_id
@@ -34,7 +34,6 @@ DEFAULT_TARGET: Mapping[str, int] = {"partial_work_ability": 2, "job_coach": 1, 
 TARGET_KINDS = tuple(k for k in SEAT_KINDS if k != "business_mentor")
 SINGLE_ROLES = ("chair", "vice_chair")  # at most one seat with this role at any one time
 ROLE_ORDER = {role: i for i, role in enumerate(SEAT_ROLES)}
-HELSINKI = ZoneInfo("Europe/Helsinki")
 
 DATE_FORMAT = N_("Write the date as day.month.year, for example 27.3.2026")
 START_EMPTY = N_("Write the day the term starts, for example 27.3.2026")
@@ -47,11 +46,6 @@ ROLE_TAKEN = {
         "The board has a vice chair at that time. End the old vice chair's term first, or choose another role."
     ),
 }
-
-
-def today() -> dt.date:
-    """The day in Finland: a term ends at the end of the Finnish day, whatever the server's zone."""
-    return dt.datetime.now(HELSINKI).date()
 
 
 # --- plain data ---------------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from litestar.response import Redirect, Template
 
 from osuus.platform.accounts.service import normal_email
 from osuus.platform.context import CoopContext, Viewer
+from osuus.platform.dates import format_date, today
 from osuus.platform.http import Form, client_ip, page
 from osuus.platform.i18n import get_language
 from osuus.platform.ratelimit import Limiter
@@ -61,7 +62,7 @@ def _new_page(
 async def new_member_form(request: Request, coop: CoopContext) -> Template:  # type: ignore[type-arg]
     coop.require(*service.DECIDERS)
     partners = await partner_choices(coop)
-    form = Form(values={"kind": "person", "on_date": service.format_date(service.today())})
+    form = Form(values={"kind": "person", "on_date": format_date(today())})
     return _new_page(request, coop, partners, form)
 
 
@@ -118,7 +119,7 @@ async def decide_form(request: Request, coop: CoopContext, member_id: int, actio
     coop.require(*service.DECIDERS)
     d = service.decision(action)
     member = await service.get_member(coop, member_id)
-    form = Form(values={"on_date": service.format_date(service.today())})
+    form = Form(values={"on_date": format_date(today())})
     if not d.applies_to(member):
         return _decide_page(request, coop, member, d, form, status=409, not_possible=True)
     return _decide_page(request, coop, member, d, form)

@@ -10,13 +10,13 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from litestar.exceptions import NotFoundException
 
 from osuus.platform import audit
 from osuus.platform.accounts.service import email_problem, normal_email
 from osuus.platform.context import CoopContext, find_coop
+from osuus.platform.dates import DateError, parse_date, today
 from osuus.platform.http import Form
 from osuus.platform.i18n import N_
 from osuus.platform.mailer import send_mail
@@ -34,8 +34,6 @@ FAMILY_EDITORS = ("admin", "board", "coach")
 CLASS_EVENTS = ("admitted", "trial_started", "trial_ended", "class_changed")
 INVERSE_RELATION = {"parent": "child", "child": "parent", "grandparent": "grandchild", "grandchild": "grandparent"}
 PHONE = re.compile(r"^\+?[0-9 ()-]{5,20}$")
-_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})\.?$")
-HELSINKI = ZoneInfo("Europe/Helsinki")
 
 
 class NotPossibleNow(Exception):
@@ -43,40 +41,6 @@ class NotPossibleNow(Exception):
 
 
 # --- dates in the Finnish form d.m.yyyy ------------------------------------------------------------------------
-
-
-class DateError(ValueError):
-    """A date the person typed could not be read; `message` is the message id to show next to the field."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-def parse_date(text: str) -> dt.date:
-    """Read 'd.m.yyyy' as people write it: 1.2.2026, 01.02.2026, '1. 2. 2026' and a final dot all work."""
-    value = re.sub(r"\s+", "", text or "")
-    if not value:
-        raise DateError(N_("Enter the date"))
-    match = _DATE.match(value)
-    if match is None:
-        raise DateError(N_("Write the date as d.m.yyyy, for example 27.3.2026"))
-    day, month, year = (int(part) for part in match.groups())
-    if not 1900 <= year <= 2100:
-        raise DateError(N_("Check the year. Write the year with four digits, for example 2026"))
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        raise DateError(N_("Check the date. This day is not in the calendar, for example 31.2. is not")) from None
-
-
-def format_date(value: dt.date) -> str:
-    """The form's way of writing a date back: 1.2.2026 (the same form parse_date reads)."""
-    return f"{value.day}.{value.month}.{value.year}"
-
-
-def today() -> dt.date:
-    return dt.datetime.now(HELSINKI).date()
 
 
 def _check_date(form: Form, name: str = "on_date") -> dt.date | None:

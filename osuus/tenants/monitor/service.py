@@ -21,13 +21,13 @@ import json
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import structlog
 from litestar.exceptions import PermissionDeniedException
 
 from osuus.platform import audit, i18n
 from osuus.platform.context import CoopContext, Viewer
+from osuus.platform.dates import today as today_in_helsinki
 from osuus.platform.i18n import N_
 from osuus.platform.mailer import send_mail
 from osuus.platform.tables import Coop, CoopRole, Region
@@ -43,7 +43,6 @@ log = structlog.get_logger(__name__)
 VIEWERS = ("admin", "board", "coach")  # who sees the monitor page
 TOLD = ("admin", "coach")  # who gets the e-mail when the status changes
 DETAIL_VERSION = 1
-HELSINKI = ZoneInfo("Europe/Helsinki")
 
 LEVEL_NAMES = {
     rules.OK: N_("Enough members with a vote"),
@@ -51,10 +50,6 @@ LEVEL_NAMES = {
     rules.AT_RISK: N_("Just enough members with a vote"),
     rules.FLAGGED: N_("Someone may count as an entrepreneur"),
 }
-
-
-def today_in_helsinki() -> dt.date:
-    return dt.datetime.now(HELSINKI).date()
 
 
 # --- recomputing ----------------------------------------------------------------------------------------------

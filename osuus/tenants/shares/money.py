@@ -9,12 +9,12 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from osuus.platform import dates
 from osuus.platform.i18n import N_
 
 MAX_CENTS = 100_000_000  # 1 000 000,00 €: anything larger is a typing mistake in a share register
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
 _EUROS = re.compile(r"^(\d+)(?:[,.](\d*))?$")
-_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})\.?$")
 
 
 class InputError(ValueError):
@@ -54,24 +54,11 @@ def format_euros(cents: int) -> str:
 
 
 def parse_date(text: str) -> dt.date:
-    """'d.m.yyyy' as people write it: 1.2.2026, 01.02.2026, '1. 2. 2026' and a final dot all work."""
-    value = _SPACES.sub("", text or "")
-    if not value:
-        raise InputError(N_("Enter the date"))
-    match = _DATE.match(value)
-    if match is None:
-        raise InputError(N_("Write the date as d.m.yyyy, for example 27.3.2026"))
-    day, month, year = (int(part) for part in match.groups())
-    if not 1900 <= year <= 2100:
-        raise InputError(N_("Check the year. Write the year with four digits, for example 2026"))
+    """'d.m.yyyy' as people write it (osuus.platform.dates), with this module's error type."""
     try:
-        return dt.date(year, month, day)
-    except ValueError:
-        raise InputError(N_("Check the date. This day is not in the calendar, for example 31.2. is not")) from None
-
-
-def format_date(value: dt.date) -> str:
-    return f"{value.day}.{value.month}.{value.year}"
+        return dates.parse_date(text)
+    except dates.DateError as problem:
+        raise InputError(problem.message) from None
 
 
 def parse_count(text: str, low: int, high: int) -> int:

@@ -11,9 +11,10 @@ from litestar.params import Body
 from litestar.response import Redirect, Template
 
 from osuus.platform.context import CoopContext
+from osuus.platform.dates import format_date, today
 from osuus.platform.http import Form, client_ip, page
 from osuus.tenants.shares import pdf, service
-from osuus.tenants.shares.money import format_date, format_euros
+from osuus.tenants.shares.money import format_euros
 
 FormData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 DONE = ("policy", "plan", "payment")
@@ -89,7 +90,7 @@ async def member_shares(request: Request, coop: CoopContext, member_id: int) -> 
 @get("/shares/members/{member_id:int}/plan")
 async def plan_form(request: Request, coop: CoopContext, member_id: int) -> Template:  # type: ignore[type-arg]
     info = await service.plan_form(coop, member_id)
-    form = Form(values={"shares": str(info.suggested_shares), "starts_on": format_date(service.today())})
+    form = Form(values={"shares": str(info.suggested_shares), "starts_on": format_date(today())})
     return page(request, "shares/plan.html", coop=coop, s=info.statement, form=form)
 
 
@@ -105,7 +106,7 @@ async def plan_save(request: Request, coop: CoopContext, member_id: int, data: F
 @get("/shares/members/{member_id:int}/payment")
 async def payment_form(request: Request, coop: CoopContext, member_id: int) -> Template:  # type: ignore[type-arg]
     statement = await service.payment_form(coop, member_id)
-    form = Form(values={"kind": "payment", "source": "bank", "paid_on": format_date(service.today())})
+    form = Form(values={"kind": "payment", "source": "bank", "paid_on": format_date(today())})
     return page(request, "shares/payment.html", coop=coop, s=statement, form=form)
 
 

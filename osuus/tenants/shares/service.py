@@ -18,12 +18,12 @@ import datetime as dt
 import io
 from dataclasses import dataclass, field
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from litestar.exceptions import NotFoundException
 
 from osuus.platform import audit
 from osuus.platform.context import CoopContext
+from osuus.platform.dates import today
 from osuus.platform.http import Form
 from osuus.platform.i18n import N_, gettext
 from osuus.platform.tenancy import coop_unit
@@ -45,11 +45,6 @@ VIEWERS = ("admin", "board", "coach")  # see the register
 DECIDERS = ("admin", "board")  # set the share fee, make plans, record payments
 FORM_SOURCES = ("manual", "bank")  # payroll records its own payments (source "payroll")
 MAX_SHARES = 1000
-HELSINKI = ZoneInfo("Europe/Helsinki")
-
-
-def today() -> dt.date:
-    return dt.datetime.now(HELSINKI).date()
 
 
 # --- what the pages get ----------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from osuus.platform.context import CoopContext, load_viewer
+from osuus.platform.dates import format_date
 from osuus.platform.http import Form
 from osuus.platform.tenancy import current_unit
 from osuus.tenants.members import service
@@ -48,8 +49,8 @@ def test_parse_date_says_what_is_wrong(text: str, message: str) -> None:
 
 
 def test_format_date_writes_what_parse_date_reads() -> None:
-    assert service.format_date(dt.date(2026, 3, 7)) == "7.3.2026"
-    assert parse_date(service.format_date(dt.date(2026, 12, 31))) == dt.date(2026, 12, 31)
+    assert format_date(dt.date(2026, 3, 7)) == "7.3.2026"
+    assert parse_date(format_date(dt.date(2026, 12, 31))) == dt.date(2026, 12, 31)
 
 
 # --- which decisions apply ----------------------------------------------------------------------------------
