@@ -36,11 +36,16 @@ from osuus.platform.organisations import routes as organisations
 from osuus.platform.sessions import RotatingSessionConfig
 from osuus.platform.settings import Settings, get_settings
 from osuus.platform.tenancy import db
+from osuus.tenants.governance import api as governance_api
 from osuus.tenants.governance import routes as governance
+from osuus.tenants.meetings import api as meetings_api
+from osuus.tenants.meetings import routes as meetings
+from osuus.tenants.members import api as members_api
 from osuus.tenants.members import routes as members
 from osuus.tenants.monitor import routes as monitor
 from osuus.tenants.noticeboard import routes as noticeboard
 from osuus.tenants.profile import routes as profile
+from osuus.tenants.shares import api as shares_api
 from osuus.tenants.shares import routes as shares
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -107,6 +112,7 @@ def create_litestar(settings: Settings | None = None) -> Litestar:
             *members.HANDLERS,
             *monitor.HANDLERS,
             *shares.HANDLERS,
+            *meetings.HANDLERS,
         ],
         middleware=[CoopResolver()],
         dependencies={"coop": Provide(provide_coop)},
@@ -114,7 +120,13 @@ def create_litestar(settings: Settings | None = None) -> Litestar:
     )
     api_router = Router(
         path="/api/v1/coops/{slug:str}",
-        route_handlers=[*noticeboard.API_HANDLERS],
+        route_handlers=[
+            *noticeboard.API_HANDLERS,
+            *members_api.API_HANDLERS,
+            *shares_api.API_HANDLERS,
+            *governance_api.API_HANDLERS,
+            *meetings_api.API_HANDLERS,
+        ],
         middleware=[CoopResolver()],
         dependencies={"coop": Provide(provide_coop)},
         tags=["coops"],

@@ -1,0 +1,1 @@
+"""Meetings and votes: general meetings and board meetings, notices, agendas, attendance, proxies, votes, minutes."""

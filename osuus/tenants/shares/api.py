@@ -1,0 +1,7 @@
+"""JSON API for the shares context under /api/v1/coops/{slug}/."""
+
+from __future__ import annotations
+
+from typing import Any
+
+API_HANDLERS: list[Any] = []
