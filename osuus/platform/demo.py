@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from stdnum.fi import ytunnus
 
+from osuus.platform.demo_coop import load_coop_demo
 from osuus.platform.passwords import hash_password
 from osuus.platform.tables import (
     Coop,
@@ -217,4 +218,5 @@ async def load_demo() -> bool:
                     "Meillä on neljä tekijää ja valmentaja.",
                     orgs["ylojarvi"],
                 )
+                await load_coop_demo(coop_id, users, (orgs["ylojarven-seurakunta"], "Ylöjärven seurakunta"))
     return True
