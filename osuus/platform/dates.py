@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from osuus.platform.i18n import N_
+
+if TYPE_CHECKING:
+    from osuus.platform.http import Form
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
@@ -36,6 +40,20 @@ def parse_date(text: str) -> dt.date:
         return dt.date(year, month, day)
     except ValueError:
         raise DateError(N_("Check the date. This day is not in the calendar, for example 31.2. is not")) from None
+
+
+def read_date(form: Form, name: str, empty: str | None = None) -> dt.date | None:
+    """The form's date field, or None with the message next to the field. `empty`: the message id when the field
+    must be filled in and says what the date is for (without it an empty field gets the general message)."""
+    value = form.get(name)
+    if empty and not _SPACES.sub("", value):
+        form.error(name, empty)
+        return None
+    try:
+        return parse_date(value)
+    except DateError as problem:
+        form.error(name, problem.message)
+        return None
 
 
 def format_date(value: dt.date) -> str:

@@ -10,7 +10,7 @@ from litestar.params import Body
 from litestar.response import Redirect, Template
 
 from osuus.platform.context import CoopContext
-from osuus.platform.dates import today
+from osuus.platform.dates import format_date, today
 from osuus.platform.http import Form, client_ip, page
 from osuus.tenants.governance import service
 from osuus.tenants.governance.tables import SEAT_KINDS, SEAT_ROLES
@@ -56,7 +56,7 @@ async def end_seat_confirm(request: Request, coop: CoopContext, seat_id: int) ->
     coop.require(*service.MANAGERS)
     seat = await service.get_seat(coop, seat_id)
     on = today()
-    form = Form(values={"term_end": service.fi_date(on)})
+    form = Form(values={"term_end": format_date(on)})
     return page(request, "governance/seat_end.html", coop=coop, seat=seat, form=form, ended=seat.has_ended(on))
 
 

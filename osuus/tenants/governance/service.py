@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
-import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -14,7 +12,7 @@ from litestar.exceptions import NotFoundException
 
 from osuus.platform import audit
 from osuus.platform.context import CoopContext
-from osuus.platform.dates import today
+from osuus.platform.dates import read_date, today
 from osuus.platform.http import Form
 from osuus.platform.i18n import N_
 from osuus.platform.tenancy import TenancyError, coop_unit, current_coop_id
@@ -35,7 +33,6 @@ TARGET_KINDS = tuple(k for k in SEAT_KINDS if k != "business_mentor")
 SINGLE_ROLES = ("chair", "vice_chair")  # at most one seat with this role at any one time
 ROLE_ORDER = {role: i for i, role in enumerate(SEAT_ROLES)}
 
-DATE_FORMAT = N_("Write the date as day.month.year, for example 27.3.2026")
 START_EMPTY = N_("Write the day the term starts, for example 27.3.2026")
 END_EMPTY = N_("Write the day the term ends, for example 27.3.2026")
 END_BEFORE_START = N_("The term must end on the day it starts or later")
@@ -187,48 +184,6 @@ def board_warnings(seats: Sequence[SeatView], target: Mapping[str, int] | None, 
         gaps=composition_warnings(current, target),
         no_chair=not any(s.role == "chair" for s in current),
     )
-
-
-_FI_DATE = re.compile(r"^(\d{1,2})\s*\.\s*(\d{1,2})\s*\.\s*(\d{4})\.?$")
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-
-
-def parse_date(text: str) -> dt.date | str:
-    """A Finnish date "p.k.vvvv" (1.2.2026 and 01.02.2026 alike; also 2026-02-01), or the message id of the problem."""
-    text = text.strip()
-    if match := _FI_DATE.match(text):
-        day, month, year = (int(g) for g in match.groups())
-    elif match := _ISO_DATE.match(text):
-        year, month, day = (int(g) for g in match.groups())
-    else:
-        return DATE_FORMAT
-    if not 1900 <= year <= 2100:
-        return N_("The year must be from 1900 to 2100")
-    if not 1 <= month <= 12:
-        return N_("The month must be a number from 1 to 12")
-    if not 1 <= day <= 31:
-        return N_("The day must be a number from 1 to 31")
-    if day > calendar.monthrange(year, month)[1]:
-        return N_("Check the day. That month has fewer days.")
-    return dt.date(year, month, day)
-
-
-def read_date(form: Form, name: str, empty: str) -> dt.date | None:
-    """The form's date field, or None with the error next to the field."""
-    value = form.get(name)
-    if not value:
-        form.error(name, empty)
-        return None
-    parsed = parse_date(value)
-    if isinstance(parsed, str):
-        form.error(name, parsed)
-        return None
-    return parsed
-
-
-def fi_date(value: dt.date) -> str:
-    """The form value of a date: 27.3.2026."""
-    return f"{value.day}.{value.month}.{value.year}"
 
 
 def _check_holder(form: Form, members: Sequence[tuple[int, str]]) -> tuple[int | None, str]:

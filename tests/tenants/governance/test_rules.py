@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-
 from osuus.platform.http import Form
 from osuus.tenants.governance.service import (
-    DATE_FORMAT,
     END_BEFORE_START,
     MENTOR_VOTE,
     START_EMPTY,
@@ -20,7 +17,6 @@ from osuus.tenants.governance.service import (
     check_seat_form,
     check_target_form,
     composition_warnings,
-    parse_date,
     term_warnings,
 )
 
@@ -114,31 +110,6 @@ def test_board_warnings_name_a_missing_chair() -> None:
     warnings = board_warnings(ended_chair, None, ON)
     assert warnings.no_chair is True
     assert warnings.gaps == [] and warnings.terms == []  # the ended seat counts for nothing
-
-
-# --- dates ----------------------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("1.2.2026", dt.date(2026, 2, 1)),
-        ("01.02.2026", dt.date(2026, 2, 1)),
-        (" 27.3.2026. ", dt.date(2026, 3, 27)),
-        ("29.2.2028", dt.date(2028, 2, 29)),
-        ("2026-02-01", dt.date(2026, 2, 1)),
-        ("1/2/2026", DATE_FORMAT),
-        ("1.2.26", DATE_FORMAT),
-        ("huomenna", DATE_FORMAT),
-        ("29.2.2026", "Check the day. That month has fewer days."),
-        ("31.4.2026", "Check the day. That month has fewer days."),
-        ("0.4.2026", "The day must be a number from 1 to 31"),
-        ("1.13.2026", "The month must be a number from 1 to 12"),
-        ("1.1.1026", "The year must be from 1900 to 2100"),
-    ],
-)
-def test_parse_date(text: str, expected: object) -> None:
-    assert parse_date(text) == expected
 
 
 # --- the seat form ------------------------------------------------------------------------------------------
