@@ -18,7 +18,7 @@ from litestar.stores.redis import RedisStore
 from litestar.template import TemplateConfig
 from redis.asyncio import Redis
 
-from osuus.platform import devmail
+from osuus.platform import api, devmail
 from osuus.platform.accounts import routes as accounts
 from osuus.platform.context import provide_coop, provide_operator, provide_org, provide_viewer
 from osuus.platform.coops import routes as coops
@@ -47,6 +47,8 @@ from osuus.tenants.noticeboard import routes as noticeboard
 from osuus.tenants.profile import routes as profile
 from osuus.tenants.shares import api as shares_api
 from osuus.tenants.shares import routes as shares
+from osuus.tenants.votes import api as votes_api
+from osuus.tenants.votes import routes as votes
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 log = structlog.get_logger(__name__)
@@ -100,7 +102,9 @@ def create_litestar(settings: Settings | None = None) -> Litestar:
         cookie_secure=settings.production,
         cookie_httponly=True,
         cookie_samesite="lax",
-        exclude=["/webhooks/"],
+        # Anchored: a bare "/api/" would also match a coop whose slug is "api" (/c/api/…) and drop its CSRF check.
+        # The API takes no cookie-only writes (see api.require_token_for_writes), so it needs no CSRF token.
+        exclude=["^/webhooks/", "^/api/"],
     )
     coop_router = Router(
         path="/c/{slug:str}",
@@ -113,6 +117,7 @@ def create_litestar(settings: Settings | None = None) -> Litestar:
             *monitor.HANDLERS,
             *shares.HANDLERS,
             *meetings.HANDLERS,
+            *votes.HANDLERS,
         ],
         middleware=[CoopResolver()],
         dependencies={"coop": Provide(provide_coop)},
@@ -126,9 +131,11 @@ def create_litestar(settings: Settings | None = None) -> Litestar:
             *shares_api.API_HANDLERS,
             *governance_api.API_HANDLERS,
             *meetings_api.API_HANDLERS,
+            *votes_api.API_HANDLERS,
         ],
         middleware=[CoopResolver()],
         dependencies={"coop": Provide(provide_coop)},
+        guards=[api.require_token_for_writes],
         tags=["coops"],
     )
     org_router = Router(
@@ -167,7 +174,13 @@ def create_litestar(settings: Settings | None = None) -> Litestar:
         csrf_config=csrf,
         template_config=TemplateConfig(instance=JinjaTemplateEngine.from_environment(make_environment())),
         exception_handlers={HTTPException: error_response, Exception: error_response},
-        openapi_config=OpenAPIConfig(title="Osuus API", version="1", path="/schema"),
+        openapi_config=OpenAPIConfig(
+            title="Osuus API",
+            version="1",
+            path="/schema",
+            security=api.READ_SECURITY,
+            components=api.COMPONENTS,
+        ),
         request_max_body_size=settings.max_body_bytes,
         state=State({"settings": settings, "redis": redis}),
         on_startup=[start],

@@ -24,5 +24,7 @@ APP_REGISTRY = AppRegistry(
         "osuus.tenants.governance.piccolo_app",
         "osuus.tenants.monitor.piccolo_app",
         "osuus.tenants.shares.piccolo_app",
+        "osuus.tenants.meetings.piccolo_app",
+        "osuus.tenants.votes.piccolo_app",
     ]
 )

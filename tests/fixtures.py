@@ -317,3 +317,70 @@ def running_worker(**extra_env: str) -> Iterator[subprocess.Popen[bytes]]:
 def worker() -> Iterator[subprocess.Popen[bytes]]:
     with running_worker() as proc:
         yield proc
+
+
+# --- a program using the JSON API with a bearer token (no cookies) ------------------------------------------------
+
+
+class ApiClient:
+    """Calls /api/… like a program would: JSON bodies, `Authorization: Bearer <token>`, no cookies, no CSRF."""
+
+    def __init__(self, app: Any, token: str | None = None, language: str | None = None) -> None:
+        self.http = httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://testserver.local", follow_redirects=False
+        )
+        self.token = token
+        self.language = language
+
+    def headers(self) -> dict[str, str]:
+        headers = {"accept": "application/json"}
+        if self.token:
+            headers["authorization"] = f"Bearer {self.token}"
+        if self.language:
+            headers["accept-language"] = self.language
+        return headers
+
+    async def get(self, path: str, **kwargs: Any) -> httpx.Response:
+        return await self.http.get(path, headers=self.headers(), **kwargs)
+
+    async def post(self, path: str, data: Any = None) -> httpx.Response:
+        return await self.http.post(path, json={} if data is None else data, headers=self.headers())
+
+    async def delete(self, path: str) -> httpx.Response:
+        return await self.http.delete(path, headers=self.headers())
+
+    async def close(self) -> None:
+        await self.http.aclose()
+
+
+async def api_client(app: Any, user_id: int, language: str | None = "en") -> ApiClient:
+    """A client with a fresh token of this person (osuus.platform.apitokens.issue_token)."""
+    from osuus.platform.apitokens import issue_token
+
+    return ApiClient(app, await issue_token(user_id, f"test-{os.urandom(2).hex()}"), language)
+
+
+@dataclass
+class ApiPlace:
+    """A fresh coop of its own (exact counts, whatever other tests do) with one person and one API client per role."""
+
+    id: int
+    slug: str
+    users: dict[str, int]
+    api: dict[str, ApiClient]
+
+    async def close(self) -> None:
+        for client in self.api.values():
+            await client.close()
+
+
+async def make_api_place(app: Any) -> ApiPlace:
+    region = await make_region()
+    coop_id, slug = await make_coop(region)
+    users: dict[str, int] = {}
+    api: dict[str, ApiClient] = {}
+    for role in ROLES:
+        users[role] = await make_user(f"{role}.{slug}@example.fi", name=f"{role.title()} {slug}")
+        await grant(coop_id, users[role], role)
+        api[role] = await api_client(app, users[role])
+    return ApiPlace(coop_id, slug, users, api)

@@ -97,6 +97,11 @@ PAGES = [
     Spec("forbidden", "member", "/c/{a_slug}/people", 403),
     Spec("dev-mail", "anon", "/dev/mail", _dev_mail_status()),
     Spec("me", "admin", "/me"),
+    Spec("tokens", "admin", "/me/tokens"),
+    Spec("tokens-empty", "solo", "/me/tokens"),
+    Spec("tokens-new", "admin", "/me/tokens/new"),
+    Spec("tokens-revoke", "admin", "/me/tokens/{token_active}/revoke"),
+    Spec("tokens-revoke-revoked", "admin", "/me/tokens/{token_revoked}/revoke"),
     Spec("coop-home-admin", "admin", "/c/{a_slug}/"),
     Spec("coop-home-saved", "admin", "/c/{a_slug}/?saved=profile"),
     Spec("coop-people", "admin", "/c/{a_slug}/people"),
@@ -183,6 +188,7 @@ SCREENSHOT_PAGES = [
     "invite-new-account",
     "not-found-path",
     "me",
+    "tokens",
     "coop-home-admin",
     "coop-home-member",
     "coop-people",
@@ -264,6 +270,8 @@ FORMS = [
         "coop-profile", "admin", "/c/{a_slug}/profile", fill=(("#email", "not an address"), ("#phone", "call me"))
     ),
     FormState("notice-new", "admin", "/c/{a_slug}/notices/new"),
+    FormState("tokens-new", "admin", "/me/tokens/new"),
+    FormState("tokens-made", "admin", "/me/tokens/new", status=200, errors=False, fill=(("#name", "Palkanlaskenta"),)),
     FormState(
         "coop-remove-last-admin",
         "solo",
@@ -511,6 +519,17 @@ async def _invitation(coop_id: int, inviter: int, email: str, role: str) -> str:
     return raw
 
 
+async def _api_token(user_id: int, name: str, revoked: bool) -> int:
+    """An API token of the person (the list and revoke pages show it); the plain token is not needed."""
+    from osuus.platform import apitokens
+
+    await apitokens.issue_token(user_id, name)
+    token = next(t for t in await apitokens.list_tokens(user_id) if t.name == name and t.revoked_at is None)
+    if revoked:
+        await apitokens.revoke(user_id, token.id)
+    return token.id
+
+
 def _today_fi() -> str:
     from osuus.platform.dates import format_date, today
 
@@ -672,6 +691,8 @@ async def site(world: World) -> Site:
         "invite_existing": await _invitation(solo_id, solo_admin, world.b.emails["member"], "coach"),
         "a11y_region": region,
         "today": _today_fi(),
+        "token_active": await _api_token(a.users["admin"], "Palkanlaskenta", revoked=False),
+        "token_revoked": await _api_token(a.users["admin"], "Vanha kirjanpito", revoked=True),
     }
     reg = await _register_coop(region)
     reg_emails = reg.pop("reg_emails")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from litestar import Request
 from litestar.exceptions import NotAuthorizedException, NotFoundException, PermissionDeniedException
 
+from osuus.platform.i18n import N_
 from osuus.platform.tables import (
     Coop,
     CoopRole,
@@ -17,6 +18,8 @@ from osuus.platform.tables import (
     User,
 )
 from osuus.platform.tenancy import public_unit
+
+BAD_TOKEN = N_("The token is not valid. It may be mistyped, expired or revoked. Make a new token on your page.")
 
 
 @dataclass(frozen=True)
@@ -140,15 +143,33 @@ async def load_viewer(user_id: int) -> Viewer | None:
     )
 
 
+API_PREFIX = "/api/"
+
+
 async def provide_viewer(request: Request) -> Viewer | None:  # type: ignore[type-arg]
-    cached = request.scope["state"].get("osuus_viewer", ...)
+    """The signed-in person: under /api/ from an `Authorization: Bearer` token when one is sent (a bad one is 401,
+    never the session instead), otherwise from the session. Resolved once per request; scope state `osuus_auth`
+    says how ("token", "session" or None)."""
+    state = request.scope["state"]
+    cached = state.get("osuus_viewer", ...)
     if cached is not ...:
         return cached
+    header = request.headers.get("authorization")
+    if header is not None and request.url.path.startswith(API_PREFIX):
+        from osuus.platform.apitokens import resolve
+
+        scheme, _, token = header.partition(" ")
+        user_id = await resolve(token.strip()) if scheme.lower() == "bearer" else None
+        viewer = await load_viewer(user_id) if user_id else None
+        if viewer is None:
+            raise NotAuthorizedException(extra={"message": BAD_TOKEN})
+        state["osuus_viewer"], state["osuus_auth"] = viewer, "token"
+        return viewer
     uid = request.session.get("uid")
     viewer = await load_viewer(int(uid)) if uid else None
     if uid and viewer is None:
         request.clear_session()
-    request.scope["state"]["osuus_viewer"] = viewer
+    state["osuus_viewer"], state["osuus_auth"] = viewer, "session" if viewer else None
     return viewer
 
 

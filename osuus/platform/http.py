@@ -111,13 +111,36 @@ _ERROR_TEXT = {
 }
 
 
+_API_ERROR_TEXT = {
+    401: N_("Sign in, or send an API token in the header Authorization: Bearer <token>."),
+    403: N_("You do not have access to this. Your role in the coop does not allow it."),
+    404: N_("Not found. Check the address and the id."),
+    409: N_("This cannot be done in the current state."),
+    429: N_("Too many tries. Wait 15 minutes and try again."),
+}
+
+
+def _api_message(exc: Exception, status: int) -> str:
+    """A message id given with the exception (`extra={"message": …}`), or the status's plain message."""
+    extra = getattr(exc, "extra", None) if isinstance(exc, HTTPException) else None
+    if isinstance(extra, dict) and isinstance(extra.get("message"), str):
+        return str(extra["message"])
+    if status in _API_ERROR_TEXT:
+        return _API_ERROR_TEXT[status]
+    return _ERROR_TEXT.get(status, _ERROR_TEXT[400] if status < 500 else _ERROR_TEXT[500])[0]
+
+
+def api_error(status: int, message: str) -> Response[Any]:
+    """The JSON API's error body: {"status": 401, "error": "…"} with the message translated."""
+    return Response({"status": status, "error": i18n.gettext(message)}, status_code=status, media_type=MediaType.JSON)
+
+
 def error_response(request: Request, exc: Exception) -> Response[Any]:  # type: ignore[type-arg]
     status = exc.status_code if isinstance(exc, HTTPException) else 500
     if status >= 500:
         log.exception("http.error", path=request.url.path, error=type(exc).__name__)
     if request.url.path.startswith("/api/"):
-        title = _ERROR_TEXT.get(status, _ERROR_TEXT[400])[0]
-        return Response({"status": status, "error": i18n.gettext(title)}, status_code=status, media_type=MediaType.JSON)
+        return api_error(status, _api_message(exc, status))
     if status == 401:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return Redirect(f"/signin?next={quote(target)}", status_code=303)
@@ -161,8 +184,26 @@ class SecurityHeaders:
 _COOKIE = re.compile(r"(?:^|;\s*)lang=([a-z]{2})")
 
 
+def _accepted_language(header: bytes) -> str | None:
+    """The first of our languages in an Accept-Language header ("en-GB,en;q=0.9,fi;q=0.8" gives "en")."""
+    ranked: list[tuple[float, int, str]] = []
+    for index, part in enumerate(header.decode("latin-1").split(",")):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        code = tag.strip().lower()[:2]
+        if code in i18n.LANGUAGES and quality > 0:
+            ranked.append((-quality, index, code))
+    return min(ranked)[2] if ranked else None
+
+
 class LanguageAndRequestId:
-    """Sets the request's language from the `lang` cookie and binds a request id to the logs."""
+    """Sets the request's language from the `lang` cookie (under /api/ also from Accept-Language when there is no
+    cookie: programs send no cookie) and binds a request id to the logs."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -171,12 +212,17 @@ class LanguageAndRequestId:
         if scope["type"] != ScopeType.HTTP:
             await self.app(scope, receive, send)
             return
-        cookie = b""
+        cookie = accept = b""
         for name, value in scope.get("headers", []):
             if name == b"cookie":
                 cookie = value
+            elif name == b"accept-language":
+                accept = value
         match = _COOKIE.search(cookie.decode("latin-1"))
-        token = i18n.set_language(match.group(1) if match else i18n.DEFAULT_LANGUAGE)
+        language = match.group(1) if match else None
+        if language is None and str(scope.get("path", "")).startswith("/api/") and accept:
+            language = _accepted_language(accept)
+        token = i18n.set_language(language or i18n.DEFAULT_LANGUAGE)
         structlog.contextvars.bind_contextvars(request_id=secrets.token_hex(6), path=scope.get("path"))
         try:
             await self.app(scope, receive, send)

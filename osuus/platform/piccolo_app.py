@@ -21,6 +21,7 @@ APP_CONFIG = AppConfig(
         tables.RegionCoordinator,
         tables.Invitation,
         tables.EmailToken,
+        tables.ApiToken,
         tables.AuditLog,
         tables.Outbox,
     ],

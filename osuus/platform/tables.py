@@ -175,6 +175,18 @@ class EmailToken(SharedTable, tablename="email_token"):
     used_at = Timestamptz(null=True, default=None)
 
 
+class ApiToken(SharedTable, tablename="api_token"):
+    """A person's token for the JSON API (`Authorization: Bearer …`). Only the SHA-256 of the token is stored."""
+
+    user = user_ref()
+    name = Varchar(length=100)
+    token_hash = Varchar(length=64, unique=True, secret=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+    last_used_at = Timestamptz(null=True, default=None)
+    expires_at = Timestamptz()
+    revoked_at = Timestamptz(null=True, default=None)
+
+
 class AuditLog(SharedTable, tablename="audit_log"):
     """Append-only record of who did what, when, where. The app role may insert and read, never change."""
 

@@ -6,12 +6,13 @@ from typing import Annotated, Any
 
 from litestar import Request, Response, get, post
 from litestar.enums import RequestEncodingType
+from litestar.exceptions import NotFoundException
 from litestar.params import Body
 from litestar.response import Redirect, Template
 
-from osuus.platform import passwords
+from osuus.platform import apitokens, passwords
 from osuus.platform.accounts import service
-from osuus.platform.context import Viewer
+from osuus.platform.context import Viewer, require_viewer
 from osuus.platform.http import Form, client_ip, page, safe_next
 from osuus.platform.i18n import LANGUAGES, N_, get_language, normalise
 from osuus.platform.invitations import accept_invitation, find_invitation
@@ -201,6 +202,54 @@ async def me(request: Request, viewer: Viewer | None) -> Template | Redirect:  #
     return page(request, "accounts/me.html")
 
 
+# --- API tokens: /me/tokens ------------------------------------------------------------------------------------
+
+
+@get("/me/tokens")
+async def tokens(request: Request, viewer: Viewer | None) -> Template:  # type: ignore[type-arg]
+    who = require_viewer(viewer)
+    return page(request, "accounts/tokens.html", tokens=await apitokens.list_tokens(who.id))
+
+
+@get("/me/tokens/new")
+async def token_form(request: Request, viewer: Viewer | None) -> Template:  # type: ignore[type-arg]
+    require_viewer(viewer)
+    return page(request, "accounts/tokens_new.html")
+
+
+@post("/me/tokens/new")
+async def token_create(request: Request, viewer: Viewer | None, data: FormData) -> Template:  # type: ignore[type-arg]
+    who = require_viewer(viewer)
+    form = Form.from_data(data)
+    token = await apitokens.create_token(who.id, form, client_ip(request))
+    if token is None:
+        return page(request, "accounts/tokens_new.html", status=400, form=form)
+    shown = page(request, "accounts/tokens_made.html", token=token, name=form.get("name"))
+    shown.headers["Cache-Control"] = "no-store"  # the plain token is on this page: never kept in a cache
+    return shown
+
+
+async def _own_token(viewer: Viewer | None, token_id: int) -> tuple[Viewer, apitokens.TokenView]:
+    who = require_viewer(viewer)
+    token = await apitokens.get_token(who.id, token_id)
+    if token is None:
+        raise NotFoundException()
+    return who, token
+
+
+@get("/me/tokens/{token_id:int}/revoke")
+async def token_revoke_confirm(request: Request, viewer: Viewer | None, token_id: int) -> Template:  # type: ignore[type-arg]
+    _, token = await _own_token(viewer, token_id)
+    return page(request, "accounts/tokens_revoke.html", token=token)
+
+
+@post("/me/tokens/{token_id:int}/revoke")
+async def token_revoke(request: Request, viewer: Viewer | None, token_id: int) -> Redirect:  # type: ignore[type-arg]
+    who, _ = await _own_token(viewer, token_id)
+    await apitokens.revoke(who.id, token_id, client_ip(request))
+    return Redirect("/me/tokens", status_code=303)
+
+
 HANDLERS = [
     home,
     signup_form,
@@ -218,4 +267,9 @@ HANDLERS = [
     invitation_accept,
     choose_language,
     me,
+    tokens,
+    token_form,
+    token_create,
+    token_revoke_confirm,
+    token_revoke,
 ]

@@ -361,6 +361,33 @@ async def leading_positions_in_unit(coop_id: int, on: dt.date) -> list[LeadingPo
     return [LeadingPosition(r["member_id"], str(r["role"]), bool(r["has_vote"])) for r in rows]
 
 
+@dataclass(frozen=True)
+class VotingSeat:
+    """A seat with a vote on the board on a given day, as the votes context needs it (board meetings vote by seat)."""
+
+    seat_id: int
+    member_id: int | None
+    holder: str
+
+
+async def voting_seats_in_unit(coop_id: int, on: dt.date) -> list[VotingSeat]:
+    """Seats with a vote held on `on` (a business mentor's seat has none). Runs inside the caller's open unit."""
+    if current_coop_id() != coop_id:
+        raise TenancyError("voting_seats_in_unit needs the open unit of the same coop")
+    rows = (
+        await BoardSeat.select(*_COLUMNS)
+        .where(
+            (BoardSeat.coop == coop_id)
+            & (BoardSeat.has_vote == True)  # noqa: E712
+            & (BoardSeat.term_start <= on)
+            & (BoardSeat.term_end.is_null() | (BoardSeat.term_end >= on))
+        )
+        .run()
+    )
+    seats = sorted((_seat_view(r) for r in rows), key=_by_role)
+    return [VotingSeat(s.id, s.member_id, s.holder) for s in seats]
+
+
 # --- writes -------------------------------------------------------------------------------------------------------
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 
-from litestar import Request, get, post
+from litestar import Request, Response, get, post
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect, Template
@@ -13,11 +14,13 @@ from osuus.platform.accounts.service import normal_email
 from osuus.platform.context import CoopContext, Viewer
 from osuus.platform.dates import format_date, today
 from osuus.platform.http import Form, client_ip, page
-from osuus.platform.i18n import get_language
+from osuus.platform.i18n import N_, get_language
 from osuus.platform.ratelimit import Limiter
 from osuus.tenants.members import service
 from osuus.tenants.members.tables import MEMBER_CLASSES, MEMBER_STATUSES, RELATIONS
 from osuus.tenants.noticeboard.service import partner_choices
+from osuus.tenants.shares import pdf
+from osuus.tenants.shares.service import my_statement
 
 FormData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
@@ -87,6 +90,9 @@ async def member_detail(request: Request, coop: CoopContext, member_id: int, don
         member=found.member,
         decisions=decisions,
         can_edit_family=coop.has(*service.FAMILY_EDITORS),
+        can_link=coop.has(*service.LINKERS),
+        can_edit_contact=coop.has(*service.CONTACT_EDITORS),
+        can_certify=service.can_certify(found.member),
         done=done,
     )
 
@@ -197,9 +203,155 @@ async def family_remove(request: Request, coop: CoopContext, member_id: int, lin
 
 
 @get("/me")
-async def my_membership(request: Request, coop: CoopContext) -> Template:  # type: ignore[type-arg]
+async def my_membership(request: Request, coop: CoopContext, done: str = "") -> Template:  # type: ignore[type-arg]
     mine = await service.my_membership(coop)
-    return page(request, "members/me.html", coop=coop, mine=mine)
+    return page(request, "members/me.html", coop=coop, mine=mine, done="contact" if done == "contact" else "")
+
+
+# --- linking an account, contact details -------------------------------------------------------------------------
+
+
+async def _account_page(
+    request: Request,  # type: ignore[type-arg]
+    coop: CoopContext,
+    member_id: int,
+    form: Form,
+    status: int = 200,
+) -> Template:
+    member, choices = await service.account_choices(coop, member_id)
+    return page(request, "members/account.html", status=status, coop=coop, member=member, choices=choices, form=form)
+
+
+@get("/members/{member_id:int}/account")
+async def account_form(request: Request, coop: CoopContext, member_id: int) -> Template:  # type: ignore[type-arg]
+    return await _account_page(request, coop, member_id, Form())
+
+
+@post("/members/{member_id:int}/account")
+async def account_link(request: Request, coop: CoopContext, member_id: int, data: FormData) -> Template | Redirect:  # type: ignore[type-arg]
+    form = Form.from_data(data)
+    try:
+        if await service.link_account(coop, member_id, form, client_ip(request)):
+            return Redirect(f"{_back(coop, member_id)}?done=account", status_code=303)
+    except service.NotPossibleNow:  # linked meanwhile: the page says to whom
+        return await _account_page(request, coop, member_id, Form(), status=409)
+    return await _account_page(request, coop, member_id, form, status=400)
+
+
+def _contact_page(
+    request: Request,  # type: ignore[type-arg]
+    coop: CoopContext,
+    member: service.MemberView,
+    form: Form,
+    status: int = 200,
+) -> Template:
+    return page(request, "members/contact.html", status=status, coop=coop, member=member, form=form)
+
+
+@get("/members/{member_id:int}/contact")
+async def contact_form(request: Request, coop: CoopContext, member_id: int) -> Template:  # type: ignore[type-arg]
+    coop.require(*service.CONTACT_EDITORS)
+    member = await service.get_member(coop, member_id)
+    form = Form(values={"name": member.name, "email": member.email, "phone": member.phone})
+    return _contact_page(request, coop, member, form)
+
+
+@post("/members/{member_id:int}/contact")
+async def contact_save(request: Request, coop: CoopContext, member_id: int, data: FormData) -> Template | Redirect:  # type: ignore[type-arg]
+    form = Form.from_data(data)
+    if not await service.edit_contact(coop, member_id, form, client_ip(request)):
+        return _contact_page(request, coop, await service.get_member(coop, member_id), form, status=400)
+    return Redirect(f"{_back(coop, member_id)}?done=contact", status_code=303)
+
+
+@get("/me/contact")
+async def my_contact_form(request: Request, coop: CoopContext) -> Template:  # type: ignore[type-arg]
+    mine = await service.my_member(coop)
+    form = Form(values={"email": mine.email, "phone": mine.phone} if mine else {})
+    return page(request, "members/me_contact.html", coop=coop, mine=mine, form=form)
+
+
+@post("/me/contact")
+async def my_contact_save(request: Request, coop: CoopContext, data: FormData) -> Template | Redirect:  # type: ignore[type-arg]
+    form = Form.from_data(data)
+    if not await service.update_my_contact(coop, form, client_ip(request)):
+        mine = await service.my_member(coop)
+        return page(request, "members/me_contact.html", status=400, coop=coop, mine=mine, form=form)
+    return Redirect(f"/c/{coop.slug}/me?done=contact", status_code=303)
+
+
+# --- documents -------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Document:
+    """One document on "My documents": a title (message id), where to get it, and a line saying what it is."""
+
+    title: str
+    href: str
+    about: str
+
+
+async def _my_documents(coop: CoopContext, mine: service.MemberView) -> list[Document]:
+    """What the member can download now. The statement is always there; the share certificate when the shares are
+    paid; the membership certificate while they are a member."""
+    base = f"/c/{coop.slug}"
+    documents = [
+        Document(
+            N_("My share statement"),
+            f"{base}/shares/members/{mine.id}/statement.pdf",
+            N_("My shares and all my payments."),
+        )
+    ]
+    statement = await my_statement(coop)
+    if statement is not None and statement.fully_paid:
+        documents.append(
+            Document(
+                N_("My share certificate"),
+                f"{base}/shares/members/{mine.id}/certificate.pdf",
+                N_("Shows that my shares are paid."),
+            )
+        )
+    if service.can_certify(mine):
+        documents.append(
+            Document(
+                N_("My membership certificate"),
+                f"{base}/members/{mine.id}/membership.pdf",
+                N_("Shows that I am a member of the cooperative."),
+            )
+        )
+    return documents
+
+
+@get("/me/documents")
+async def my_documents(request: Request, coop: CoopContext) -> Template:  # type: ignore[type-arg]
+    mine = await service.my_member(coop)
+    documents = await _my_documents(coop, mine) if mine else []
+    # MEETING MINUTES: the lead adds the minutes of meetings here later (a list of Document, shown in the
+    # "meeting_documents" block of members/documents.html).
+    meeting_documents: list[Document] = []
+    return page(
+        request,
+        "members/documents.html",
+        coop=coop,
+        mine=mine,
+        documents=documents,
+        share_certificate=any(d.title == N_("My share certificate") for d in documents),
+        meeting_documents=meeting_documents,
+    )
+
+
+@get("/members/{member_id:int}/membership.pdf")
+async def membership_pdf(request: Request, coop: CoopContext, member_id: int) -> Response[bytes]:  # type: ignore[type-arg]
+    membership = await service.membership_for_download(coop, member_id, client_ip(request))
+    return Response(
+        pdf.membership_pdf(membership),
+        media_type="application/pdf",
+        headers={
+            "content-disposition": f'attachment; filename="jasentodistus-{member_id}.pdf"',
+            "cache-control": "no-store",
+        },
+    )
 
 
 HANDLERS = [
@@ -214,6 +366,14 @@ HANDLERS = [
     family_remove_confirm,
     family_remove,
     my_membership,
+    account_form,
+    account_link,
+    contact_form,
+    contact_save,
+    my_contact_form,
+    my_contact_save,
+    my_documents,
+    membership_pdf,
 ]
 
 

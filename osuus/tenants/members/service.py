@@ -18,14 +18,15 @@ from osuus.platform.accounts.service import email_problem, normal_email
 from osuus.platform.context import CoopContext, find_coop
 from osuus.platform.dates import DateError, parse_date, today
 from osuus.platform.http import Form
-from osuus.platform.i18n import N_
+from osuus.platform.i18n import N_, get_language
 from osuus.platform.mailer import send_mail
-from osuus.platform.tables import CoopRole
-from osuus.platform.tenancy import coop_unit
+from osuus.platform.tables import Coop, CoopRole, User
+from osuus.platform.tenancy import TenancyError, coop_unit, current_coop_id
 from osuus.tenants.members.tables import MEMBER_CLASSES, MEMBER_STATUSES, RELATIONS, FamilyLink, Member, MemberEvent
 from osuus.tenants.monitor.service import recompute_in_unit
 from osuus.tenants.noticeboard.service import partner_choices
 from osuus.tenants.noticeboard.tables import Activity
+from osuus.tenants.shares.pdf import CERTIFIED_CLASSES, Membership
 
 VIEWERS = ("admin", "board", "coach")  # see the register
 DECIDERS = ("admin", "board")  # add members and record decisions
@@ -67,6 +68,8 @@ class MemberView:
     left_on: dt.date | None
     organisation: str | None
     has_account: bool
+    user_id: int | None = None
+    account_email: str = ""  # the e-mail of the linked Osuus account (not the register's contact e-mail)
 
     @property
     def is_person(self) -> bool:
@@ -119,6 +122,7 @@ _MEMBER_COLUMNS = (
     Member.joined_on,
     Member.left_on,
     Member.user,
+    Member.user.email,
     Member.organisation,
     Member.organisation.name,
 )
@@ -137,6 +141,8 @@ def _member(row: dict[str, Any]) -> MemberView:
         left_on=row["left_on"],
         organisation=row["organisation_id.name"] if row["organisation_id"] is not None else None,
         has_account=row["user_id"] is not None,
+        user_id=row["user_id"],
+        account_email=row["user_id.email"] or "",
     )
 
 
@@ -549,71 +555,93 @@ async def decide(
     answers are checked and nothing is written. The member row is locked, so two board members deciding at once
     cannot both change it: the second finds the decision no longer applies."""
     ctx.require(*DECIDERS)
-    d = decision(action)
+    decision(action)
     async with coop_unit(ctx.id, ctx.viewer.id):
-        member = await _member_row(ctx.id, member_id, lock=True)
-        try:
-            data = await _checked_decision(ctx.id, member, d, form)
-        except NotPossibleNow:
-            return Outcome("not_possible", member)
-        if data is None:
-            return Outcome("invalid", member)
-        if d.confirm and not confirmed:
-            return Outcome("check", member)
-        new_class = data.new_class or member.member_class
-        kind = "trial_started" if d.action == "admit" and new_class == "trial" else d.kind
-        changes: dict[Any, Any] = {Member.status: d.to_status, Member.member_class: new_class}
-        if d.action == "admit":
-            changes[Member.joined_on] = data.on_date
-        if d.to_status == "left":
-            changes[Member.left_on] = data.on_date
-        await Member.update(changes).where((Member.coop == ctx.id) & (Member.id == member_id)).run()
-        await MemberEvent.insert(
-            MemberEvent(
-                coop=ctx.id,
-                member=member_id,
-                kind=kind,
-                on_date=data.on_date,
-                decided_by=data.decided_by,
-                recorded_by=ctx.viewer.id,
-                note=data.new_class,
-            )
-        ).run()
-        await _changed(
-            ctx.id,
-            ctx.viewer.id,
-            f"member.{d.kind}",
-            member_id,
-            member.name,
-            ip,
+        return await decide_in_unit(
+            ctx.id, ctx.name, ctx.viewer.id, member_id, action, form, ip, confirmed, language=ctx.viewer.language
+        )
+
+
+async def decide_in_unit(
+    coop_id: int,
+    coop_name: str,
+    viewer_id: int,
+    member_id: int,
+    action: str,
+    form: Form,
+    ip: str,
+    confirmed: bool = False,
+    language: str = "",
+) -> Outcome:
+    """`decide` inside the caller's open unit of this coop (a board meeting's decision admits an applicant in the
+    same transaction as the meeting's record). The caller has checked the viewer's role. `language` is the
+    fallback language of the mail for a member without an account (default: the language of the request)."""
+    if current_coop_id() != coop_id:
+        raise TenancyError("decide_in_unit needs the open unit of the same coop")
+    d = decision(action)
+    member = await _member_row(coop_id, member_id, lock=True)
+    try:
+        data = await _checked_decision(coop_id, member, d, form)
+    except NotPossibleNow:
+        return Outcome("not_possible", member)
+    if data is None:
+        return Outcome("invalid", member)
+    if d.confirm and not confirmed:
+        return Outcome("check", member)
+    new_class = data.new_class or member.member_class
+    kind = "trial_started" if d.action == "admit" and new_class == "trial" else d.kind
+    changes: dict[Any, Any] = {Member.status: d.to_status, Member.member_class: new_class}
+    if d.action == "admit":
+        changes[Member.joined_on] = data.on_date
+    if d.to_status == "left":
+        changes[Member.left_on] = data.on_date
+    await Member.update(changes).where((Member.coop == coop_id) & (Member.id == member_id)).run()
+    await MemberEvent.insert(
+        MemberEvent(
+            coop=coop_id,
+            member=member_id,
+            kind=kind,
             on_date=data.on_date,
             decided_by=data.decided_by,
-            old_class=member.member_class,
-            new_class=new_class,
+            recorded_by=viewer_id,
+            note=data.new_class,
         )
-        if d.mail and member.email:
-            await send_mail(
-                member.email,
-                d.mail,
-                await _language_of(ctx, member_id),
-                name=member.name,
-                coop=ctx.name,
-                member_class=new_class,
-                on_date=data.on_date,
-            )
-        return Outcome("done", await _member_row(ctx.id, member_id))
+    ).run()
+    await _changed(
+        coop_id,
+        viewer_id,
+        f"member.{d.kind}",
+        member_id,
+        member.name,
+        ip,
+        on_date=data.on_date,
+        decided_by=data.decided_by,
+        old_class=member.member_class,
+        new_class=new_class,
+    )
+    if d.mail and member.email:
+        await send_mail(
+            member.email,
+            d.mail,
+            await _language_of(coop_id, member_id, language),
+            name=member.name,
+            coop=coop_name,
+            member_class=new_class,
+            on_date=data.on_date,
+        )
+    return Outcome("done", await _member_row(coop_id, member_id))
 
 
-async def _language_of(ctx: CoopContext, member_id: int) -> str:
+async def _language_of(coop_id: int, member_id: int, fallback: str = "") -> str:
     """The member's own language if they have an account; otherwise the language the decider uses."""
     row = (
         await Member.select(Member.user.language)
-        .where((Member.coop == ctx.id) & (Member.id == member_id))
+        .where((Member.coop == coop_id) & (Member.id == member_id))
         .first()
         .run()
     )
     language = row["user_id.language"] if row else None
-    return str(language or ctx.viewer.language)
+    return str(language or fallback or get_language())
 
 
 # --- family links -----------------------------------------------------------------------------------------------
@@ -833,3 +861,224 @@ async def apply(coop: PublicCoop, form: Form, language: str, ip: str) -> None:
                 coop=coop.name,
                 link=f"/c/{coop.slug}/members/{member_id}",
             )
+
+
+# --- linking an account and contact details --------------------------------------------------------------------
+
+LINKERS = ("admin",)  # link an Osuus account to a member
+CONTACT_EDITORS = ("admin",)  # change a member's name, e-mail and phone
+NO_ACCOUNT = N_(
+    "There is no Osuus account with this e-mail address. Ask the person to make an account first, "
+    "or invite them on the page People and roles."
+)
+
+
+@dataclass(frozen=True)
+class AccountChoice:
+    user_id: int
+    name: str
+    email: str
+
+
+async def _free_accounts(coop_id: int) -> list[AccountChoice]:
+    """People with a role in this coop whose account is not linked to a member here yet."""
+    linked = {
+        int(r["user_id"])
+        for r in await Member.select(Member.user).where((Member.coop == coop_id) & Member.user.is_not_null()).run()
+    }
+    rows = (
+        await CoopRole.select(CoopRole.user, CoopRole.user.name, CoopRole.user.email)
+        .where((CoopRole.coop == coop_id) & (CoopRole.user.is_active == True))  # noqa: E712
+        .order_by(CoopRole.user.name)
+        .order_by(CoopRole.user.email)
+        .run()
+    )
+    found: dict[int, AccountChoice] = {}
+    for r in rows:
+        if r["user_id"] not in linked:
+            found.setdefault(int(r["user_id"]), AccountChoice(int(r["user_id"]), r["user_id.name"], r["user_id.email"]))
+    return list(found.values())
+
+
+async def account_choices(ctx: CoopContext, member_id: int) -> tuple[MemberView, list[AccountChoice]]:
+    """A person in the register and the accounts that could be linked to them (organisations are not found here)."""
+    ctx.require(*LINKERS)
+    async with coop_unit(ctx.id, ctx.viewer.id):
+        member = await _person_row(ctx.id, member_id)
+        return member, await _free_accounts(ctx.id)
+
+
+async def _account_to_link(coop_id: int, form: Form, account: str, email: str) -> int | None:
+    """The account chosen from the list or named by its e-mail, if it can be linked (else the error is in the form)."""
+    field = "account" if account else "email"
+    user_id: int | None = None
+    if account:
+        if int(account) in {c.user_id for c in await _free_accounts(coop_id)}:
+            user_id = int(account)
+        else:
+            form.error("account", N_("Choose a person from the list"))
+    else:
+        user = await User.select(User.id, User.is_active).where(User.email == email).first().run()
+        if user is None or not user["is_active"]:
+            form.error("email", NO_ACCOUNT)
+        else:
+            user_id = int(user["id"])
+    if user_id is not None and await Member.exists().where((Member.coop == coop_id) & (Member.user == user_id)).run():
+        form.error(field, N_("This account is already linked to another member of the register"))
+        return None
+    return user_id
+
+
+async def link_account(ctx: CoopContext, member_id: int, form: Form, ip: str) -> bool:
+    """Link an Osuus account to a person in the register: one of the people with a role here (`account`), or any
+    account by its e-mail (`email`). A person without a role here gets the member role, so that they can see their
+    own pages. Raises NotPossibleNow when the member already has an account."""
+    ctx.require(*LINKERS)
+    account, email = form.get("account"), normal_email(form.get("email"))
+    if not account and not email:
+        form.error("account", N_("Choose a person from the list, or write the e-mail address of their account"))
+    elif account and not account.isdigit():
+        form.error("account", N_("Choose a person from the list"))
+    elif not account and (problem := email_problem(email)):
+        form.error("email", problem)
+    async with coop_unit(ctx.id, ctx.viewer.id):
+        member = await _member_row(ctx.id, member_id, lock=True)
+        if not member.is_person:
+            raise NotFoundException()
+        if member.has_account:
+            raise NotPossibleNow()
+        if not form.ok:
+            return False
+        field = "account" if account else "email"
+        user_id = await _account_to_link(ctx.id, form, account, email)
+        if not form.ok or user_id is None:
+            return False
+        has_role = await CoopRole.exists().where((CoopRole.coop == ctx.id) & (CoopRole.user == user_id)).run()
+        if not has_role:
+            await CoopRole.insert(CoopRole(coop=ctx.id, user=user_id, role="member")).run()
+        await Member.update({Member.user: user_id}).where((Member.coop == ctx.id) & (Member.id == member_id)).run()
+        await audit.record(
+            "member.account_linked",
+            actor_id=ctx.viewer.id,
+            coop_id=ctx.id,
+            target=f"member:{member_id}",
+            ip=ip,
+            user_id=user_id,
+            by=field,
+            role_granted=not has_role,
+        )
+    return True
+
+
+def _check_contact(form: Form, with_name: bool) -> tuple[str, str, str]:
+    """Name (for a person, when staff edit), e-mail and phone; an empty e-mail or phone is allowed."""
+    if with_name:
+        return check_person(form)
+    email, phone = normal_email(form.get("email")), form.get("phone")
+    if email and (problem := email_problem(email)):
+        form.error("email", problem)
+    if phone and not PHONE.match(phone):
+        form.error("phone", N_("Write the phone number with digits, for example 040 123 4567"))
+    return "", email, phone
+
+
+async def _save_contact(
+    coop_id: int, actor_id: int, member: MemberView, name: str, email: str, phone: str, ip: str, by_self: bool
+) -> dict[str, list[str]]:
+    """Inside the open unit: write what changed and audit it old -> new. Nothing changed: nothing is written."""
+    new = {"name": name or member.name, "email": email, "phone": phone}
+    old = {"name": member.name, "email": member.email, "phone": member.phone}
+    changes = {key: [old[key], new[key]] for key in new if old[key] != new[key]}
+    if not changes:
+        return changes
+    columns = {"name": Member.name, "email": Member.email, "phone": Member.phone}
+    await (
+        Member.update({columns[key]: value[1] for key, value in changes.items()})
+        .where((Member.coop == coop_id) & (Member.id == member.id))
+        .run()
+    )
+    await audit.record(
+        "member.contact_changed",
+        actor_id=actor_id,
+        coop_id=coop_id,
+        target=f"member:{member.id}",
+        ip=ip,
+        changes=changes,
+        by_self=by_self,
+    )
+    return changes
+
+
+async def edit_contact(ctx: CoopContext, member_id: int, form: Form, ip: str) -> bool:
+    """The admin changes a member's contact details (an organisation's name comes from the organisation)."""
+    ctx.require(*CONTACT_EDITORS)
+    async with coop_unit(ctx.id, ctx.viewer.id):
+        member = await _member_row(ctx.id, member_id, lock=True)
+        name, email, phone = _check_contact(form, with_name=member.is_person)
+        if not form.ok:
+            return False
+        await _save_contact(ctx.id, ctx.viewer.id, member, name, email, phone, ip, by_self=False)
+    return True
+
+
+async def _my_row(ctx: CoopContext, lock: bool = False) -> MemberView | None:
+    query = Member.select(*_MEMBER_COLUMNS).where((Member.coop == ctx.id) & (Member.user == ctx.viewer.id))
+    if lock:
+        query = query.lock_rows("UPDATE", of=(Member,))
+    row = await query.first().run()
+    return _member(row) if row else None
+
+
+async def my_member(ctx: CoopContext) -> MemberView | None:
+    """The viewer's own row in this coop's register (None: the account is not linked here)."""
+    async with coop_unit(ctx.id, ctx.viewer.id):
+        return await _my_row(ctx)
+
+
+async def update_my_contact(ctx: CoopContext, form: Form, ip: str) -> bool:
+    """A member changes their own e-mail and phone in the register. Not linked here: not found."""
+    async with coop_unit(ctx.id, ctx.viewer.id):
+        member = await _my_row(ctx, lock=True)
+        if member is None:
+            raise NotFoundException()
+        _name, email, phone = _check_contact(form, with_name=False)
+        if not form.ok:
+            return False
+        await _save_contact(ctx.id, ctx.viewer.id, member, "", email, phone, ip, by_self=True)
+    return True
+
+
+# --- the membership certificate -----------------------------------------------------------------------------------
+
+
+def can_certify(member: MemberView) -> bool:
+    """A membership certificate is for someone who is a member now (member, trial or supporting member)."""
+    return member.status == "active" and member.member_class in CERTIFIED_CLASSES
+
+
+async def membership_for_download(ctx: CoopContext, member_id: int, ip: str = "") -> Membership:
+    """The membership certificate's facts. The register's keepers get anyone's (audited: who downloaded whose),
+    a member only their own; someone who is not a member now has none (404)."""
+    async with coop_unit(ctx.id, ctx.viewer.id):
+        member = await _member_row(ctx.id, member_id)
+        own = member.user_id == ctx.viewer.id
+        if not (own or ctx.has(*VIEWERS)) or not can_certify(member):
+            raise NotFoundException()
+        coop = await Coop.select(Coop.business_id).where(Coop.id == ctx.id).first().run()
+        if not own:
+            await audit.record(
+                "member.document_downloaded",
+                actor_id=ctx.viewer.id,
+                coop_id=ctx.id,
+                target=f"member:{member.id}",
+                ip=ip,
+                document="membership",
+            )
+    return Membership(
+        name=member.name,
+        member_class=member.member_class,
+        member_since=member.joined_on,
+        coop_name=ctx.name,
+        business_id=(coop or {}).get("business_id") or "",
+        on=today(),
+    )

@@ -88,6 +88,7 @@ class Balance:
     shares: int
     owed_cents: int
     paid_cents: int
+    refunded_cents: int = 0  # paid back to the member (already taken off paid_cents; shares moved on not counted)
 
     @property
     def unpaid_cents(self) -> int:
@@ -126,3 +127,89 @@ def deduction_amount(
     if net_pay_cents is not None:
         amount = min(amount, max(0, net_pay_cents - protected_net_cents))
     return amount
+
+
+# --- the refund on leaving -------------------------------------------------------------------------------------
+
+DEFAULT_YEAR_END = (31, 12)  # day, month: the calendar year
+DEFAULT_REFUND_MONTHS = 6
+MAX_REFUND_MONTHS = 60
+
+
+def _month_end(year: int, month: int) -> int:
+    following = dt.date(year + month // 12, month % 12 + 1, 1)
+    return (following - dt.timedelta(days=1)).day
+
+
+def year_end_problem(day: int, month: int) -> str | None:
+    """A financial year must end on a day that every year has: 31.12. or 30.6. are fine, 29.2. and 31.6. are not."""
+    if not 1 <= month <= 12 or not 1 <= day <= _month_end(2001, month):
+        return N_("Check the day. Write the last day of the financial year as d.m., for example 31.12.")
+    return None
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """`months` calendar months later. The last day of a month stays the last day (31.12. + 6 -> 30.6.);
+    another day is kept, or the month's last day when the month is shorter (31.8. + 1 is not a month end)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    if day.day == _month_end(day.year, day.month):
+        return dt.date(year, month, _month_end(year, month))
+    return dt.date(year, month, min(day.day, _month_end(year, month)))
+
+
+def financial_year_end(on: dt.date, year_end_day: int = 31, year_end_month: int = 12) -> dt.date:
+    """The last day of the financial year that `on` falls in."""
+    end = dt.date(on.year, year_end_month, year_end_day)
+    return end if end >= on else dt.date(on.year + 1, year_end_month, year_end_day)
+
+
+def refund_due_date(
+    left_on: dt.date,
+    year_end_day: int = DEFAULT_YEAR_END[0],
+    year_end_month: int = DEFAULT_YEAR_END[1],
+    refund_months: int = DEFAULT_REFUND_MONTHS,
+) -> dt.date:
+    """When the share money of a member who left falls due: `refund_months` after the end of the financial year
+    in which the membership ended (the Cooperatives Act's rule, the rules may set other figures).
+
+    Left 15.3.2026, year ending 31.12., 6 months -> 30.6.2027; year ending 30.6. -> 31.12.2026.
+    """
+    return add_months(financial_year_end(left_on, year_end_day, year_end_month), refund_months)
+
+
+def refund_status(owed_cents: int, due_on: dt.date, on: dt.date) -> str:
+    """'paid' when nothing is owed any more, 'due' from the due day on, else 'not_due'."""
+    if owed_cents <= 0:
+        return "paid"
+    return "due" if on >= due_on else "not_due"
+
+
+def parse_year_end(text: str) -> tuple[int, int]:
+    """The last day of the financial year as 'd.m.' ('31.12.', '30.6', '31.12'): (day, month)."""
+    value = _SPACES.sub("", text or "")
+    if not value:
+        raise InputError(N_("Enter the last day of the financial year, for example 31.12."))
+    match = _DAY_MONTH.match(value)
+    if match is None:
+        raise InputError(N_("Check the day. Write the last day of the financial year as d.m., for example 31.12."))
+    day, month = int(match.group(1)), int(match.group(2))
+    problem = year_end_problem(day, month)
+    if problem:
+        raise InputError(problem)
+    return day, month
+
+
+_DAY_MONTH = re.compile(r"^(\d{1,2})\.(\d{1,2})\.?$")
+
+
+# --- the supporting-member fee -------------------------------------------------------------------------------
+
+
+def fee_status(fee_cents: int, paid_cents: int) -> str:
+    """A supporting member's year: 'none' (no fee), 'paid', 'part' (partly paid) or 'unpaid'."""
+    if fee_cents <= 0:
+        return "none"
+    if paid_cents >= fee_cents:
+        return "paid"
+    return "part" if paid_cents > 0 else "unpaid"

@@ -6,7 +6,7 @@ its day × n; negative when shares leave), so the register can always say how it
 the member's shares are worth, even after the board changes the price.
 """
 
-from piccolo.columns import BigInt, Date, ForeignKey, Integer, OnDelete, OnUpdate, Timestamptz, Varchar
+from piccolo.columns import BigInt, Date, ForeignKey, Integer, OnDelete, OnUpdate, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 
 from osuus.platform.tables import TenantTable, user_ref
@@ -15,7 +15,9 @@ from osuus.tenants.members.tables import member_ref
 PLAN_KINDS = ("lump_sum", "instalments", "wage_deduction")
 PLAN_STATUSES = ("active", "paid", "cancelled")
 PAYMENT_KINDS = ("payment", "refund")
-PAYMENT_SOURCES = ("manual", "bank", "payroll")
+# "transfer": paid share money that moved with shares from one member to another (a refund on one side, a payment
+# on the other; the coop's cash does not change).
+PAYMENT_SOURCES = ("manual", "bank", "payroll", "transfer")
 CHANGE_REASONS = ("subscribed", "refunded", "transferred")
 
 
@@ -26,6 +28,11 @@ class SharePolicy(TenantTable, tablename="share_policy"):
     share_price_cents = BigInt()
     shares_required = Integer(default=1)
     supporting_fee_cents = BigInt(default=0)
+    # The refund rule (Cooperatives Act: after the financial year in which membership ended, unless the rules say
+    # otherwise): the financial year ends on year_end_day.year_end_month; refunds fall due refund_months later.
+    year_end_day = Integer(default=31)
+    year_end_month = Integer(default=12)
+    refund_months = Integer(default=6)
     decided_by = Varchar(length=200)
     recorded_by = user_ref(null=True, column="recorded_by")
     created_at = Timestamptz(default=TimestamptzNow())
@@ -44,6 +51,10 @@ class PaymentPlan(TenantTable, tablename="payment_plan"):
     status = Varchar(length=20, default="active")
     created_by = user_ref(null=True, column="created_by")
     created_at = Timestamptz(default=TimestamptzNow())
+    # Set when the board or admin cancels the plan (the payments made under it stay).
+    cancel_reason = Text(default="")
+    cancelled_on = Date(null=True, default=None)
+    cancelled_by = user_ref(null=True, column="cancelled_by")
 
 
 class SharePayment(TenantTable, tablename="share_payment"):
@@ -76,5 +87,20 @@ class ShareChange(TenantTable, tablename="share_change"):
     value_cents = BigInt()
     on_date = Date()
     reason = Varchar(length=20)
+    # A transfer: the other member, and who approved it (the board).
+    counterpart = member_ref(column="counterpart_id", null=True)
+    decided_by = Varchar(length=200, default="")
+    recorded_by = user_ref(null=True, column="recorded_by")
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class SupportingFee(TenantTable, tablename="supporting_fee"):
+    """A supporting member's payment of the yearly supporting-member fee (several parts for one year are fine)."""
+
+    member = member_ref()
+    year = Integer()
+    amount_cents = BigInt()
+    paid_on = Date()
+    note = Varchar(length=200, default="")
     recorded_by = user_ref(null=True, column="recorded_by")
     created_at = Timestamptz(default=TimestamptzNow())

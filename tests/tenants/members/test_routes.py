@@ -220,7 +220,7 @@ async def test_add_links_the_account_of_a_person_with_a_role(signed_in: SignIn, 
     assert (await member_row(world.b.id, member_id))["user_id"] == world.b.users["member"]
     me = text((await (await signed_in(world.b.emails["member"])).get(f"/c/{world.b.slug}/me")).text)
     assert "My membership" in me and "Member" in me and "Sunday 1 February 2026" in me
-    assert "Later you can see your share payments here." in me
+    assert f'href="/c/{world.b.slug}/shares/mine"' in me and f'href="/c/{world.b.slug}/me/documents"' in me
 
 
 @pytest.mark.parametrize("role", ["coach", "member"])

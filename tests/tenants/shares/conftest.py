@@ -13,13 +13,21 @@ import pytest
 from osuus.platform.tenancy import coop_unit
 from osuus.tenants.members.tables import Member
 from osuus.tenants.shares import pdf
-from osuus.tenants.shares.tables import PaymentPlan, ShareChange, SharePayment, SharePolicy
+from osuus.tenants.shares.tables import PaymentPlan, ShareChange, SharePayment, SharePolicy, SupportingFee
 from tests.fixtures import ROLES, Browser, grant, make_coop, make_region, make_user, unique
 
-SHARE_TABLES = ("share_policy", "payment_plan", "share_payment", "share_change", "audit_log")
+SHARE_TABLES = ("share_policy", "payment_plan", "share_payment", "share_change", "supporting_fee", "audit_log")
 
 
-async def make_member(coop_id: int, name: str | None = None, user_id: int | None = None, status: str = "active") -> int:
+async def make_member(
+    coop_id: int,
+    name: str | None = None,
+    user_id: int | None = None,
+    status: str = "active",
+    member_class: str = "member",
+    left_on: dt.date | None = None,
+) -> int:
+    """A member row; `left_on` makes one who left (status "left")."""
     async with coop_unit(coop_id):
         rows = (
             await Member.insert(
@@ -27,9 +35,10 @@ async def make_member(coop_id: int, name: str | None = None, user_id: int | None
                     coop=coop_id,
                     name=name or unique("Jäsen"),
                     user=user_id,
-                    member_class="member",
-                    status=status,
+                    member_class=member_class,
+                    status="left" if left_on else status,
                     joined_on=dt.date(2025, 1, 15),
+                    left_on=left_on,
                 )
             )
             .returning(Member.id)
@@ -39,7 +48,14 @@ async def make_member(coop_id: int, name: str | None = None, user_id: int | None
 
 
 async def add_policy(
-    coop_id: int, valid_from: dt.date, price: int, required: int = 1, supporting: int = 0, by: str = "Hallitus"
+    coop_id: int,
+    valid_from: dt.date,
+    price: int,
+    required: int = 1,
+    supporting: int = 0,
+    by: str = "Hallitus",
+    year_end: tuple[int, int] = (31, 12),
+    refund_months: int = 6,
 ) -> None:
     async with coop_unit(coop_id):
         await SharePolicy.insert(
@@ -49,6 +65,9 @@ async def add_policy(
                 share_price_cents=price,
                 shares_required=required,
                 supporting_fee_cents=supporting,
+                year_end_day=year_end[0],
+                year_end_month=year_end[1],
+                refund_months=refund_months,
                 decided_by=by,
             )
         ).run()
@@ -64,13 +83,25 @@ async def subscribe(coop_id: int, member_id: int, shares: int, value: int, on: d
 
 
 async def pay(
-    coop_id: int, member_id: int, amount: int, kind: str = "payment", on: dt.date = dt.date(2026, 1, 3)
+    coop_id: int,
+    member_id: int,
+    amount: int,
+    kind: str = "payment",
+    on: dt.date = dt.date(2026, 1, 3),
+    source: str = "bank",
 ) -> None:
     async with coop_unit(coop_id):
         await SharePayment.insert(
             SharePayment(
-                coop=coop_id, member=member_id, amount_cents=amount, kind=kind, paid_on=on, source="bank", reference=""
+                coop=coop_id, member=member_id, amount_cents=amount, kind=kind, paid_on=on, source=source, reference=""
             )
+        ).run()
+
+
+async def pay_fee(coop_id: int, member_id: int, year: int, amount: int, on: dt.date = dt.date(2026, 2, 1)) -> None:
+    async with coop_unit(coop_id):
+        await SupportingFee.insert(
+            SupportingFee(coop=coop_id, member=member_id, year=year, amount_cents=amount, paid_on=on)
         ).run()
 
 

@@ -42,7 +42,11 @@ async def test_register_shows_the_fee_in_force(fee: SharesCoop) -> None:
     assert "One share costs 50,00 €." in page
     assert "Each member takes 2 shares." in page
     assert "That is 100,00 € in all." in page
-    assert "A supporting member pays 20,00 €." in page
+    assert "A supporting member pays 20,00 € a year." in page
+    assert (
+        "A member who leaves gets the share money back 6 months after the end of the financial year. "
+        "The financial year ends on 31.12." in page
+    )
     assert "Decided by: Hallituksen kokous 12.12.2025." in page
     assert f'href="/c/{fee.slug}/shares" aria-current="page"' in response.text
     assert "Save a new share fee" not in page  # a coach sees, the board decides

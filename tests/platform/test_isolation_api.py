@@ -1,0 +1,271 @@
+"""Tenant isolation of the JSON API for members, shares and the board: every route, every role, with API tokens.
+
+Coop B's ids in coop A's URLs give 404 (403 where the role check comes first) and change nothing; coop B's own URLs
+give 403; no token gives 401; an unknown coop 404. The routes are registered with tests/isolation_registry.py at
+import (this file's name matches the guard's glob in tests/platform/test_isolation.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+
+from osuus.platform.tenancy import coop_unit
+from osuus.tenants.members.tables import Member
+from tests.fixtures import ROLES, ApiClient, World, api_client
+from tests.isolation_registry import covered
+from tests.tenants.governance.conftest import make_seat
+from tests.tenants.members.conftest import link, make_member
+from tests.tenants.shares.conftest import add_plan, add_policy, subscribe
+
+API = "/api/v1/coops/{slug:str}"
+VIEWERS = ("admin", "board", "coach")
+DECIDERS = ("admin", "board")
+
+
+@dataclass(frozen=True)
+class Route:
+    """One method on one path as Litestar lists it; who passes the role check and what they get with B's ids."""
+
+    method: str
+    path: str
+    roles: tuple[str, ...] = ROLES
+    status: int = 200  # in A's URL with B's ids (400: the body names B's objects, or is harmlessly invalid)
+    body: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+ROUTES = (
+    Route("GET", f"{API}/members", VIEWERS),
+    Route("GET", f"{API}/members/{{member_id:int}}", VIEWERS, 404),
+    Route("POST", f"{API}/members", DECIDERS, 400, body="member"),
+    Route("POST", f"{API}/members/{{member_id:int}}/decisions/{{action:str}}", DECIDERS, 404, body="decision"),
+    Route("POST", f"{API}/members/{{member_id:int}}/family", VIEWERS, 404, body="family"),
+    Route("DELETE", f"{API}/members/{{member_id:int}}/family/{{link_id:int}}", VIEWERS, 404),
+    Route("GET", f"{API}/shares", VIEWERS),
+    Route("GET", f"{API}/shares/policy", VIEWERS),
+    Route("POST", f"{API}/shares/policy", DECIDERS, 400, body="policy"),
+    Route("GET", f"{API}/shares/members/{{member_id:int}}", VIEWERS, 404),
+    Route("POST", f"{API}/shares/members/{{member_id:int}}/plans", DECIDERS, 404, body="plan"),
+    Route("POST", f"{API}/shares/members/{{member_id:int}}/payments", DECIDERS, 404, body="payment"),
+    Route("GET", f"{API}/shares/deductions", VIEWERS),
+    Route("GET", f"{API}/board"),
+    Route("POST", f"{API}/board/seats", DECIDERS, 400, body="seat"),
+    Route("POST", f"{API}/board/seats/{{seat_id:int}}/end", DECIDERS, 404, body="end"),
+    Route("GET", f"{API}/board/target"),
+    Route("POST", f"{API}/board/target", DECIDERS, 400, body="target"),
+)
+covered(*((r.method, r.path) for r in ROUTES))
+
+_PARAM = re.compile(r"\{(\w+):\w+\}")
+B_NAMES = ("B:n API-hakija", "B:n API-jäsen", "B:n API-sukulainen", "B:n API-hallitus")
+
+
+@dataclass(frozen=True)
+class Ids:
+    applicant: int
+    person: int
+    relative: int
+    link: int
+    seat: int
+
+
+async def _objects(coop_id: int, prefix: str) -> Ids:
+    applicant = await make_member(coop_id, f"{prefix} API-hakija", "applicant", "applied")
+    person = await make_member(coop_id, f"{prefix} API-jäsen")
+    relative = await make_member(coop_id, f"{prefix} API-sukulainen")
+    link_id = await link(coop_id, person, relative)
+    seat = await make_seat(coop_id, f"{prefix} API-hallitus", member_id=person)
+    await add_policy(coop_id, dt.date(2026, 1, 1), 5000)
+    await subscribe(coop_id, person, 1, 5000)
+    await add_plan(coop_id, person, 5000, 1000, 50000)
+    return Ids(applicant, person, relative, link_id, seat)
+
+
+@pytest.fixture(scope="module")
+async def b_ids(world: World) -> Ids:
+    """Coop B's objects, with a share plan that payroll would deduct: the very rows an attacker in A would aim at."""
+    return await _objects(world.b.id, "B:n")
+
+
+@pytest.fixture(scope="module")
+async def a_ids(world: World) -> Ids:
+    return await _objects(world.a.id, "A:n")
+
+
+@pytest.fixture(scope="module")
+async def clients(app: Any, world: World) -> AsyncIterator[dict[str, ApiClient]]:
+    """A token for every role of coop A, and one for the organisation's admin (who has no coop role)."""
+    from tests.platform.test_api_tokens import owner_fetch
+
+    made = {role: await api_client(app, world.a.users[role]) for role in ROLES}
+    org_admin = await owner_fetch("SELECT id FROM app_user WHERE email = $1", world.org_admin)
+    made["org"] = await api_client(app, int(org_admin[0]["id"]))
+    made["anonymous"] = ApiClient(app, None, "en")
+    yield made
+    for client in made.values():
+        await client.close()
+
+
+def url(route: Route, slug: str, ids: Ids) -> str:
+    member = ids.applicant if "decisions" in route.path else ids.person
+    values = {"slug": slug, "member_id": member, "action": "admit", "link_id": ids.link, "seat_id": ids.seat}
+    return _PARAM.sub(lambda m: str(values[m.group(1)]), route.path)
+
+
+def body(name: str, ids: Ids, attack: bool) -> dict[str, Any]:
+    """A valid body (a bypassed check would write), or, for a person who passes the role check, one that names B's
+    objects or is harmlessly invalid. Every body also names coop B, trying to steer the write there."""
+    token = secrets.token_hex(3)
+    valid: dict[str, dict[str, Any]] = {
+        "": {},
+        "member": {"kind": "person", "name": f"Murto {token}", "member_class": "member", "on_date": "2026-02-01"},
+        "decision": {"member_class": "member", "on_date": "2026-02-01", "decided_by": f"Murto {token}"},
+        "family": {"relative_id": ids.relative, "relation": "sibling"},
+        "policy": {"valid_from": "2026-06-01", "share_price_cents": 100, "shares_required": 1, "decided_by": "Murto"},
+        "plan": {"shares": 1, "kind": "lump_sum", "starts_on": "2026-02-01"},
+        "payment": {"kind": "payment", "amount_cents": 100, "paid_on": "2026-02-01", "source": "bank"},
+        "seat": {"member_id": ids.person, "role": "member", "kind": "relative", "term_start": "2026-01-01"},
+        "end": {"term_end": "2026-01-31"},
+        "target": {"seats": {"partial_work_ability": 1, "job_coach": 1, "unit_director": 1, "relative": 1, "other": 1}},
+    }
+    attacks: dict[str, dict[str, Any]] = {
+        "member": {"kind": "person", "name": "", "member_class": "member", "on_date": "2026-02-01"},
+        "policy": {"valid_from": "ei päivä", "share_price_cents": 100, "shares_required": 1, "decided_by": "Murto"},
+        "target": {"seats": {"partial_work_ability": "x"}},
+    }  # the seat: B's member in A's new seat is not on A's list (400); the others name B's ids (404)
+    data = dict(attacks.get(name, valid[name]) if attack else valid[name])
+    data.update(coop_id=0, coop="b")
+    return data
+
+
+async def send(client: ApiClient, route: Route, target: str, data: dict[str, Any]) -> httpx.Response:
+    if route.method == "GET":
+        return await client.get(target)
+    if route.method == "DELETE":
+        return await client.delete(target)
+    return await client.post(target, data)
+
+
+async def coop_tables() -> list[str]:
+    """Every table with a coop_id column that the app may read (so a new context's tables count too)."""
+    async with coop_unit(1):
+        rows = await Member.raw(
+            "SELECT DISTINCT c.table_name FROM information_schema.columns c JOIN information_schema.tables t "
+            "ON t.table_name = c.table_name AND t.table_schema = c.table_schema "
+            "WHERE c.column_name = 'coop_id' AND c.table_schema = 'public' AND t.table_type = 'BASE TABLE' "
+            "ORDER BY c.table_name"
+        ).run()
+    return [r["table_name"] for r in rows if r["table_name"] not in ("coop",)]
+
+
+async def rows_of(coop_id: int, tables: list[str]) -> dict[str, Any]:
+    rows: dict[str, Any] = {}
+    async with coop_unit(coop_id):
+        for table in tables:
+            columns = "id" if table == "outbox" else "*"  # the worker rewrites a sent mail's body at any moment
+            rows[table] = await Member.raw(
+                f"SELECT {columns} FROM {table} WHERE coop_id = {{}} ORDER BY id", coop_id
+            ).run()
+    return rows
+
+
+async def both(world: World) -> list[dict[str, Any]]:
+    tables = await coop_tables()
+    return [await rows_of(world.a.id, tables), await rows_of(world.b.id, tables)]
+
+
+def assert_no_b(response: httpx.Response, world: World) -> None:
+    for name in B_NAMES:
+        assert name not in response.text
+    assert world.b.slug not in response.text
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("route", ROUTES, ids=str)
+async def test_other_coops_ids_in_own_coop_url_are_not_found(
+    clients: dict[str, ApiClient], world: World, a_ids: Ids, b_ids: Ids, route: Route, role: str
+) -> None:
+    allowed = role in route.roles
+    before = await both(world)
+    response = await send(
+        clients[role], route, url(route, world.a.slug, b_ids), body(route.body, b_ids, attack=allowed)
+    )
+    assert response.status_code == (route.status if allowed else 403), response.text[:500]
+    assert_no_b(response, world)
+    assert await both(world) == before
+    if response.status_code >= 400:
+        payload = response.json()
+        assert set(payload) in ({"status", "error"}, {"errors"})
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("route", ROUTES, ids=str)
+async def test_no_role_in_other_coop_is_forbidden(
+    clients: dict[str, ApiClient], world: World, b_ids: Ids, route: Route, role: str
+) -> None:
+    before = await both(world)
+    response = await send(clients[role], route, url(route, world.b.slug, b_ids), body(route.body, b_ids, False))
+    assert response.status_code == 403, response.text[:500]
+    assert response.json()["status"] == 403
+    assert_no_b(response, world)
+    assert await both(world) == before
+
+
+@pytest.mark.parametrize("who", ["org", "anonymous"])
+@pytest.mark.parametrize("route", ROUTES, ids=str)
+async def test_outsiders_are_refused(
+    clients: dict[str, ApiClient], world: World, a_ids: Ids, route: Route, who: str
+) -> None:
+    """An organisation's person (a token, no coop role) gets 403; no token at all is 401."""
+    before = await both(world)
+    response = await send(clients[who], route, url(route, world.a.slug, a_ids), body(route.body, a_ids, False))
+    assert response.status_code == (403 if who == "org" else 401), response.text[:500]
+    assert response.json()["status"] == response.status_code
+    assert "A:n API-jäsen" not in response.text
+    assert await both(world) == before
+
+
+@pytest.mark.parametrize("who", ["admin", "anonymous"])
+@pytest.mark.parametrize("route", ROUTES, ids=str)
+async def test_unknown_coop_is_not_found(
+    clients: dict[str, ApiClient], world: World, a_ids: Ids, route: Route, who: str
+) -> None:
+    before = await both(world)
+    slug = f"ei-ole-{secrets.token_hex(3)}"
+    response = await send(clients[who], route, url(route, slug, a_ids), body(route.body, a_ids, False))
+    assert response.status_code == 404
+    assert response.json() == {"status": 404, "error": "Not found. Check the address and the id."}
+    assert await both(world) == before
+
+
+async def test_own_coop_reads_show_only_own_rows(
+    clients: dict[str, ApiClient], world: World, a_ids: Ids, b_ids: Ids
+) -> None:
+    """The control: the same tokens read their own coop, and nothing of B's is in it."""
+    admin = clients["admin"]
+    base = f"/api/v1/coops/{world.a.slug}"
+    members = (await admin.get(f"{base}/members")).json()["members"]
+    ids = {m["id"] for m in members}
+    assert {a_ids.applicant, a_ids.person, a_ids.relative} <= ids
+    assert not ids & {b_ids.applicant, b_ids.person, b_ids.relative}
+    shares = (await admin.get(f"{base}/shares")).json()
+    assert a_ids.person in {r["member"]["id"] for r in shares["rows"]}
+    assert b_ids.person not in {r["member"]["id"] for r in shares["rows"]}
+    deductions = (await admin.get(f"{base}/shares/deductions", params={"on": "2026-02-01"})).json()["deductions"]
+    assert a_ids.person in {d["member_id"] for d in deductions}
+    assert b_ids.person not in {d["member_id"] for d in deductions}
+    board = (await admin.get(f"{base}/board")).json()
+    seats = {s["id"] for s in board["current"] + board["upcoming"] + board["past"]}
+    assert a_ids.seat in seats and b_ids.seat not in seats
+    for response in (await admin.get(f"{base}/members/{a_ids.person}"), await admin.get(f"{base}/board")):
+        assert_no_b(response, world)
