@@ -18,6 +18,7 @@ DB = PostgresEngine(config={"dsn": _dsn}, extensions=(), log_queries=False)
 APP_REGISTRY = AppRegistry(
     apps=[
         "osuus.platform.piccolo_app",
+        "osuus.platform.reference.piccolo_app",
         "osuus.tenants.profile.piccolo_app",
         "osuus.tenants.noticeboard.piccolo_app",
         "osuus.tenants.members.piccolo_app",
@@ -26,5 +27,7 @@ APP_REGISTRY = AppRegistry(
         "osuus.tenants.shares.piccolo_app",
         "osuus.tenants.meetings.piccolo_app",
         "osuus.tenants.votes.piccolo_app",
+        "osuus.tenants.customers.piccolo_app",
+        "osuus.tenants.catalogue.piccolo_app",
     ]
 )

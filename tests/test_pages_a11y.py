@@ -78,6 +78,10 @@ def _dev_mail_status() -> int:
     return 200 if os.environ.get("OSUUS_ENV") == "development" else 404
 
 
+# The vote pages of the register coop's meeting (site data from _vote_site).
+VOTES = "/c/{reg_slug}/meetings/{vote_meeting}/items/"
+# The meeting pages of the register coop (site data from _meeting_site).
+MEETINGS = "/c/{reg_slug}/meetings/"
 PAGES = [
     Spec("home", "anon", "/"),
     Spec("signup", "anon", "/signup"),
@@ -179,6 +183,68 @@ PAGES = [
     Spec("shares-payment", "reg", "/c/{reg_slug}/shares/members/{m_self}/payment"),
     Spec("shares-mine", "reg_member", "/c/{reg_slug}/shares/mine"),
     Spec("shares-mine-unlinked", "reg_unlinked", "/c/{reg_slug}/shares/mine"),
+    # Votes on agenda items (the register coop's meeting: an open vote, an election, an item without a vote, closed).
+    Spec("vote", "reg_member", VOTES + "{vote_item}/vote"),
+    Spec("vote-done", "reg_member", VOTES + "{vote_item}/vote?done=cast"),
+    Spec("vote-election", "reg_member", VOTES + "{vote_election}/vote"),
+    Spec("vote-none", "reg", VOTES + "{vote_none}/vote"),
+    Spec("vote-open", "reg", VOTES + "{vote_none}/vote/open"),
+    Spec("vote-manager", "reg", VOTES + "{vote_item}/vote"),
+    Spec("vote-assisted", "reg_coach", VOTES + "{vote_item}/vote/assisted"),
+    Spec("vote-close", "reg", VOTES + "{vote_item}/vote/close"),
+    Spec("vote-close-closed", "reg", VOTES + "{vote_closed}/vote/close", 409),
+    Spec("vote-result-open", "reg", VOTES + "{vote_item}/vote/result"),
+    Spec("vote-result", "reg_member", VOTES + "{vote_closed}/vote/result"),
+    Spec("vote-result-secret", "reg", VOTES + "{vote_secret}/vote/result?done=closed"),
+    # Meetings of the register coop (site data from _meeting_site): a noticed general meeting with an application
+    # and a proxy, a draft board meeting, a closed meeting with approved minutes.
+    Spec("meetings", "reg", "/c/{reg_slug}/meetings"),
+    Spec("meetings-member", "reg_member", "/c/{reg_slug}/meetings"),
+    Spec("meetings-mine", "reg_member", "/c/{reg_slug}/meetings/mine"),
+    Spec("meetings-mine-unlinked", "reg_unlinked", "/c/{reg_slug}/meetings/mine"),
+    Spec("meetings-rules", "reg", "/c/{reg_slug}/meetings/rules"),
+    Spec("meeting-new", "reg", "/c/{reg_slug}/meetings/new"),
+    Spec("meeting", "reg", MEETINGS + "{mtg_general}"),
+    Spec("meeting-done", "reg", MEETINGS + "{mtg_general}?done=noticed"),
+    Spec("meeting-member", "reg_member", MEETINGS + "{mtg_general}"),
+    Spec("meeting-board", "reg", MEETINGS + "{mtg_board}"),
+    Spec("meeting-edit", "reg", MEETINGS + "{mtg_general}/edit"),
+    Spec("meeting-item-new", "reg", MEETINGS + "{mtg_board}/items/new"),
+    Spec("meeting-item-edit", "reg", MEETINGS + "{mtg_general}/items/{mtg_item}/edit"),
+    Spec("meeting-item-move", "reg", MEETINGS + "{mtg_general}/items/{mtg_item}/move"),
+    Spec("meeting-item-remove", "reg", MEETINGS + "{mtg_general}/items/{mtg_item}/remove"),
+    Spec("meeting-item-decide", "reg", MEETINGS + "{mtg_general}/items/{mtg_item}/decide"),
+    Spec("meeting-application-decide", "reg", MEETINGS + "{mtg_general}/items/{mtg_app_item}/decide"),
+    Spec("meeting-applicants", "reg", MEETINGS + "{mtg_board}/applicants"),
+    Spec("meeting-attendance", "reg", MEETINGS + "{mtg_general}/attendance"),
+    Spec("meeting-attendance-remove", "reg", MEETINGS + "{mtg_general}/attendance/{mtg_attendance}/remove"),
+    Spec("meeting-notice", "reg", MEETINGS + "{mtg_board}/notice"),
+    Spec("meeting-notice-sent", "reg", MEETINGS + "{mtg_general}/notice"),
+    Spec("meeting-cancel", "reg", MEETINGS + "{mtg_board}/cancel"),
+    Spec("meeting-minutes", "reg", MEETINGS + "{mtg_general}/minutes"),
+    Spec("meeting-minutes-closed", "reg_member", MEETINGS + "{mtg_closed}/minutes"),
+    Spec("meeting-roles", "reg", MEETINGS + "{mtg_general}/minutes/roles"),
+    Spec("meeting-approve", "reg", MEETINGS + "{mtg_general}/minutes/approve"),
+    Spec("meeting-closed-refused", "reg", MEETINGS + "{mtg_closed}/edit", 409),
+    # Refunds, plans, transfers and supporting fees (a coop of their own, site data from _share_site; "reg" is its
+    # admin), accounts and contact details of members, "My documents" (the register coop).
+    Spec("shares-refund-register", "reg", "/c/{shr_slug}/shares"),
+    Spec("shares-member-left", "reg", "/c/{shr_slug}/shares/members/{shr_left}"),
+    Spec("shares-member-supporting", "reg", "/c/{shr_slug}/shares/members/{shr_supporter}?done=fee"),
+    Spec("shares-refund", "reg", "/c/{shr_slug}/shares/members/{shr_left}/refund"),
+    Spec("shares-refund-not-possible", "reg", "/c/{shr_slug}/shares/members/{shr_planned}/refund", 409),
+    Spec("shares-plan-cancel", "reg", "/c/{shr_slug}/shares/members/{shr_planned}/plan/{shr_plan}/cancel"),
+    Spec("shares-transfer", "reg", "/c/{shr_slug}/shares/members/{shr_planned}/transfer"),
+    Spec("shares-fee", "reg", "/c/{shr_slug}/shares/members/{shr_supporter}/fee"),
+    Spec("member-account", "reg", "/c/{reg_slug}/members/{m_person}/account"),
+    Spec("member-account-linked", "reg", "/c/{reg_slug}/members/{m_self}/account"),
+    Spec("member-contact", "reg", "/c/{reg_slug}/members/{m_person}/contact"),
+    Spec("member-detail-contact", "reg", "/c/{reg_slug}/members/{m_person}?done=contact"),
+    Spec("my-contact", "reg_member", "/c/{reg_slug}/me/contact"),
+    Spec("my-contact-unlinked", "reg_unlinked", "/c/{reg_slug}/me/contact"),
+    Spec("my-membership-contact-done", "reg_member", "/c/{reg_slug}/me?done=contact"),
+    Spec("my-documents", "reg_member", "/c/{reg_slug}/me/documents"),
+    Spec("my-documents-unlinked", "reg_unlinked", "/c/{reg_slug}/me/documents"),
 ]
 SCREENSHOT_PAGES = [
     "home",
@@ -230,6 +296,20 @@ SCREENSHOT_PAGES = [
     "shares-plan",
     "shares-payment",
     "shares-mine",
+    "vote",
+    "vote-election",
+    "vote-assisted",
+    "vote-result",
+    "meetings",
+    "meetings-mine",
+    "meeting",
+    "meeting-attendance",
+    "meeting-minutes",
+    "shares-refund-register",
+    "shares-refund",
+    "shares-plan-cancel",
+    "member-account",
+    "my-documents",
 ]
 
 
@@ -394,6 +474,57 @@ FORMS = [
         errors=False,
         fill=(("#name", "Hilla Hakija"), ("#email", "hakija-{uniq}@example.fi")),
         join_hits=5,  # members.service.APPLY_LIMIT
+    ),
+    # Votes: the check page after the big Empty vote button (nothing is given before it is confirmed), an election
+    # ballot without a choice, assisted voting with nothing filled in and filled in (its check page), a new vote.
+    FormState("vote-check", "reg_member", VOTES + "{vote_item}/vote", status=200, errors=False),
+    FormState("vote-election", "reg_member", VOTES + "{vote_election}/vote"),
+    FormState("vote-assisted", "reg_coach", VOTES + "{vote_item}/vote/assisted"),
+    FormState(
+        "vote-assisted-check",
+        "reg_coach",
+        VOTES + "{vote_item}/vote/assisted",
+        fill=(
+            ("#voter", "m{m_person}"),
+            ("#choice", "check"),
+            ("#witness_name", "Liisa Todistaja"),
+            ("#member_confirmed", "check"),
+        ),
+        status=200,
+        errors=False,
+    ),
+    FormState("vote-open", "reg", VOTES + "{vote_none}/vote/open"),
+    # Meetings: a new meeting with nothing filled in, an empty agenda item, a proxy over the limit of one, an
+    # application without a decision, the rules with nothing filled in.
+    FormState("meeting-new", "reg", "/c/{reg_slug}/meetings/new"),
+    FormState("meeting-item-new", "reg", MEETINGS + "{mtg_board}/items/new"),
+    FormState(
+        "meeting-attendance-proxy-over",
+        "reg",
+        MEETINGS + "{mtg_general}/attendance",
+        fill=(("#member_id", "{m_self}"), ("#mode-proxy", "check"), ("#proxy_holder_id", "{m_person}")),
+    ),
+    FormState("meeting-application-decide", "reg", MEETINGS + "{mtg_general}/items/{mtg_app_item}/decide"),
+    FormState("meetings-rules", "reg", "/c/{reg_slug}/meetings/rules"),
+    # Refunds, cancelling a plan, moving shares, supporting fees, linking an account, contact details: sent empty
+    # (or with a bad address where empty fields would be a valid answer).
+    FormState("shares-refund", "reg", "/c/{shr_slug}/shares/members/{shr_left}/refund"),
+    FormState("shares-plan-cancel", "reg", "/c/{shr_slug}/shares/members/{shr_planned}/plan/{shr_plan}/cancel"),
+    FormState("shares-transfer", "reg", "/c/{shr_slug}/shares/members/{shr_planned}/transfer"),
+    FormState("shares-fee", "reg", "/c/{shr_slug}/shares/members/{shr_supporter}/fee"),
+    FormState("member-account", "reg", "/c/{reg_slug}/members/{m_person}/account"),
+    FormState(
+        "member-account-no-account",
+        "reg",
+        "/c/{reg_slug}/members/{m_person}/account",
+        fill=(("#email", "nobody-{uniq}@example.fi"),),
+    ),
+    FormState("member-contact", "reg", "/c/{reg_slug}/members/{m_person}/contact"),
+    FormState(
+        "my-contact",
+        "reg_member",
+        "/c/{reg_slug}/me/contact",
+        fill=(("#email", "not an address"), ("#phone", "call me")),
     ),
 ]
 
@@ -664,6 +795,251 @@ async def _register_coop(region: int) -> dict[str, Any]:
     return ids
 
 
+async def _vote_site(values: dict[str, Any]) -> dict[str, int]:
+    """A general meeting of the register coop with votes in every state the vote pages show.
+
+    Its people with a vote are m_self ("reg_member") and m_person; the open vote and the election wait for both.
+    """
+    from osuus.platform.context import CoopContext, Viewer
+    from osuus.platform.http import Form
+    from osuus.platform.tables import User
+    from osuus.platform.tenancy import coop_unit, public_unit
+    from osuus.tenants.meetings.tables import AgendaItem, Meeting
+    from osuus.tenants.votes import service as votes
+
+    coop_id, slug = values["reg_id"], values["reg_slug"]
+    async with public_unit():
+        user = await User.select(User.id, User.name).where(User.email == f"reg.{slug}@example.fi").first().run()
+    assert user is not None
+    admin = CoopContext(coop_id, slug, "Rekisteriosuuskunta", "active", ("admin",), Viewer(user["id"], "", "", "fi"))
+    async with coop_unit(coop_id):
+        rows = (
+            await Meeting.insert(
+                Meeting(
+                    coop=coop_id, kind="general", title="Kevätkokous", starts_at=dt.datetime.now(dt.UTC), status="held"
+                )
+            )
+            .returning(Meeting.id)
+            .run()
+        )
+        meeting_id = int(rows[0]["id"])
+        items = {}
+        for position, (key, title, kind) in enumerate(
+            (
+                ("vote_item", "Uusi ruohonleikkuri", "ordinary"),
+                ("vote_election", "Hallituksen jäsenten valinta", "election"),
+                ("vote_none", "Toimintasuunnitelma", "ordinary"),
+                ("vote_closed", "Jäsenmaksun korotus", "ordinary"),
+                ("vote_secret", "Tilintarkastajan valinta", "ordinary"),
+            ),
+            start=1,
+        ):
+            made = (
+                await AgendaItem.insert(
+                    AgendaItem(coop=coop_id, meeting=meeting_id, position=position, title=title, kind=kind)
+                )
+                .returning(AgendaItem.id)
+                .run()
+            )
+            items[key] = int(made[0]["id"])
+    opens = {
+        "vote_item": ("Ostetaanko osuuskunnalle uusi ruohonleikkuri?", "simple", "no", ""),
+        "vote_election": (
+            "Ketkä valitaan hallitukseen?",
+            "election",
+            "yes",
+            "Aino Aalto\nBertta Berg\nCecilia Cedergren",
+        ),
+        "vote_closed": ("Korotetaanko jäsenmaksua 10 euroa?", "two_thirds", "no", ""),
+        "vote_secret": ("Valitaanko tilintarkastajaksi Tarkastus Oy?", "simple", "yes", ""),
+    }
+    for key, (question, method, anonymous, candidates) in opens.items():
+        form = Form(values={"question": question, "method": method, "anonymous": anonymous, "seats": "2"})
+        form.values["candidates"] = candidates
+        assert await votes.open_vote(admin, meeting_id, items[key], form, "127.0.0.1") is not None
+    for key, choices in (("vote_closed", ("yes", "no")), ("vote_secret", ("yes", "empty"))):
+        for member, choice in zip(("m_self", "m_person"), choices, strict=True):
+            form = Form(values={"voter": f"m{values[member]}", "choice": choice})
+            form.values.update(witness_name="Liisa Todistaja", member_confirmed="yes")
+            outcome = await votes.cast_assisted(admin, meeting_id, items[key], form, "127.0.0.1", confirmed=True)
+            assert outcome.state == "cast", form.errors
+        assert await votes.close_vote(admin, meeting_id, items[key], Form(), "127.0.0.1") is not None
+    return {"vote_meeting": meeting_id, **items}
+
+
+async def _share_site(values: dict[str, Any]) -> dict[str, Any]:
+    """A coop of its own for refunds, plans, transfers and supporting fees ("reg" is its admin), so that its members
+    do not change the register coop's votes: a member who left with 100,00 € paid (a refund due), a member paying
+    under a plan, a supporting member who has paid part of this year's fee."""
+    from osuus.platform.dates import today
+    from osuus.platform.tables import User
+    from osuus.platform.tenancy import coop_unit, public_unit
+    from osuus.tenants.members.tables import Member
+    from osuus.tenants.shares.tables import PaymentPlan, ShareChange, SharePayment, SharePolicy, SupportingFee
+
+    coop_id, slug = await make_coop(await make_region())
+    async with public_unit():
+        user = await User.select(User.id).where(User.email == f"reg.{values['reg_slug']}@example.fi").first().run()
+    assert user is not None
+    await grant(coop_id, user["id"], "admin")
+    ids: dict[str, Any] = {"shr_slug": slug}
+    async with coop_unit(coop_id):
+        await SharePolicy.insert(
+            SharePolicy(
+                coop=coop_id,
+                valid_from=dt.date(2024, 1, 1),
+                share_price_cents=5000,
+                shares_required=2,
+                supporting_fee_cents=3000,
+                decided_by="Perustava kokous",
+            )
+        ).run()
+        for key, name, member_class, left_on in (
+            ("shr_left", "Liisa Lähtenyt", "member", dt.date(2025, 3, 15)),
+            ("shr_planned", "Paavo Plaani", "member", None),
+            ("shr_receiver", "Saara Saaja", "member", None),
+            ("shr_supporter", "Tuula Tukija", "supporting", None),
+        ):
+            rows = (
+                await Member.insert(
+                    Member(
+                        coop=coop_id,
+                        name=name,
+                        member_class=member_class,
+                        status="left" if left_on else "active",
+                        joined_on=dt.date(2024, 2, 1),
+                        left_on=left_on,
+                    )
+                )
+                .returning(Member.id)
+                .run()
+            )
+            ids[key] = int(rows[0]["id"])
+        for key in ("shr_left", "shr_planned"):
+            await ShareChange.insert(
+                ShareChange(
+                    coop=coop_id,
+                    member=ids[key],
+                    shares=2,
+                    value_cents=10000,
+                    on_date=dt.date(2024, 2, 1),
+                    reason="subscribed",
+                )
+            ).run()
+        rows = (
+            await PaymentPlan.insert(
+                PaymentPlan(
+                    coop=coop_id,
+                    member=ids["shr_planned"],
+                    kind="wage_deduction",
+                    total_cents=10000,
+                    instalment_cents=2500,
+                    protected_net_cents=69000,
+                    starts_on=dt.date(2024, 3, 1),
+                )
+            )
+            .returning(PaymentPlan.id)
+            .run()
+        )
+        ids["shr_plan"] = int(rows[0]["id"])
+        for key, amount, plan in (("shr_left", 10000, None), ("shr_planned", 2500, ids["shr_plan"])):
+            await SharePayment.insert(
+                SharePayment(
+                    coop=coop_id,
+                    member=ids[key],
+                    plan=plan,
+                    amount_cents=amount,
+                    kind="payment",
+                    paid_on=dt.date(2024, 3, 1),
+                    source="bank",
+                )
+            ).run()
+        await SupportingFee.insert(
+            SupportingFee(
+                coop=coop_id, member=ids["shr_supporter"], year=today().year, amount_cents=1000, paid_on=today()
+            )
+        ).run()
+    return ids
+
+
+async def _meeting_site(values: dict[str, Any]) -> dict[str, int]:
+    """Meetings of the register coop: a noticed general meeting in three weeks (an item, an application, m_person
+    present holding m_trial's proxy), a draft board meeting in five days, a closed meeting whose minutes m_self
+    ("reg_member", who attended remotely) reads."""
+    from osuus.platform.dates import HELSINKI, today
+    from osuus.platform.tenancy import coop_unit
+    from osuus.tenants.meetings.tables import AgendaItem, Attendance, Meeting
+
+    coop_id = values["reg_id"]
+
+    def at(days: int) -> dt.datetime:
+        return dt.datetime.combine(today() + dt.timedelta(days=days), dt.time(18), tzinfo=HELSINKI)
+
+    ids: dict[str, int] = {}
+    now = dt.datetime.now(dt.UTC)
+    async with coop_unit(coop_id):
+        for key, kind, title, days, status, extra in (
+            ("mtg_general", "general", "Syyskokous", 21, "noticed", {"notice_sent_at": now}),
+            ("mtg_board", "board", "Hallituksen kokous", 5, "draft", {}),
+            ("mtg_closed", "general", "Kevään kokous", -60, "closed",
+             {"minutes_approved_at": now, "chair_name": "Pekka Pitkänimi-Virtanen", "secretary_name": "Minna Jäsen"}),
+        ):  # fmt: skip
+            rows = (
+                await Meeting.insert(
+                    Meeting(
+                        coop=coop_id,
+                        kind=kind,
+                        title=title,
+                        starts_at=at(days),
+                        place="Toimisto, Rantakatu 5, Tampere",
+                        remote_info="https://kokous.example.fi/osuus",
+                        status=status,
+                        **extra,
+                    )
+                )
+                .returning(Meeting.id)
+                .run()
+            )
+            ids[key] = int(rows[0]["id"])
+        for key, meeting, title, kind, member in (
+            ("mtg_item", "mtg_general", "Tilinpäätös ja toimintakertomus", "ordinary", None),
+            ("mtg_app_item", "mtg_general", "Jäseneksi hakee Aino Hakija", "member_application", values["m_applied"]),
+            ("mtg_closed_item", "mtg_closed", "Toimintasuunnitelma", "ordinary", None),
+        ):
+            rows = (
+                await AgendaItem.insert(
+                    AgendaItem(
+                        coop=coop_id,
+                        meeting=ids[meeting],
+                        position=2 if key == "mtg_app_item" else 1,
+                        title=title,
+                        description="Hallitus esittelee asian.",
+                        kind=kind,
+                        member=member,
+                        outcome="approved" if meeting == "mtg_closed" else "",
+                        decision="Kokous hyväksyi suunnitelman." if meeting == "mtg_closed" else "",
+                    )
+                )
+                .returning(AgendaItem.id)
+                .run()
+            )
+            ids[key] = int(rows[0]["id"])
+        for key, meeting, member, mode, holder in (
+            ("mtg_attendance", "mtg_general", values["m_person"], "in_person", None),
+            ("mtg_proxy", "mtg_general", values["m_trial"], "proxy", values["m_person"]),
+            ("mtg_closed_remote", "mtg_closed", values["m_self"], "remote", None),
+        ):
+            rows = (
+                await Attendance.insert(
+                    Attendance(coop=coop_id, meeting=ids[meeting], member=member, mode=mode, proxy_holder=holder)
+                )
+                .returning(Attendance.id)
+                .run()
+            )
+            ids[key] = int(rows[0]["id"])
+    return ids
+
+
 @pytest.fixture(scope="session")
 async def site(world: World) -> Site:
     a = world.a
@@ -697,6 +1073,9 @@ async def site(world: World) -> Site:
     reg = await _register_coop(region)
     reg_emails = reg.pop("reg_emails")
     values.update(reg)
+    values.update(await _vote_site(values))
+    values.update(await _meeting_site(values))
+    values.update(await _share_site(values))
     site = Site(values)
     site.values["emails"] = {
         "admin": a.emails["admin"],
@@ -1010,6 +1389,11 @@ TARGETS = (
         ("reg_member", "/c/{reg_slug}/shares/mine"),
         ("reg_member", "/c/{reg_slug}/board"),
         ("anon", "/join/{reg_slug}"),
+        ("reg_member", VOTES + "{vote_item}/vote"),
+        ("reg_member", VOTES + "{vote_election}/vote"),
+        ("reg_member", "/c/{reg_slug}/meetings/mine"),
+        ("reg_member", "/c/{reg_slug}/me/documents"),
+        ("reg_member", "/c/{reg_slug}/me/contact"),
     ],
 )
 @pytest.mark.parametrize("width", [1280, 320])

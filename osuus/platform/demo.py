@@ -219,4 +219,7 @@ async def load_demo() -> bool:
                     orgs["ylojarvi"],
                 )
                 await load_coop_demo(coop_id, users, (orgs["ylojarven-seurakunta"], "Ylöjärven seurakunta"))
+                from osuus.tenants.meetings.demo import load_meeting_demo
+
+                await load_meeting_demo(coop_id, author)
     return True

@@ -253,6 +253,8 @@ async def move_item(
             return _done(coop, meeting_id, "item_moved", f"#item-{item_id}")
     except service.MeetingFrozen:
         return await _frozen(request, coop, meeting_id)
+    except service.NotPossible as refused:
+        return _refused(request, coop, await service.get_meeting(coop, meeting_id), refused.message)
     return await _move_page(request, coop, meeting_id, item_id, form, status=400)
 
 

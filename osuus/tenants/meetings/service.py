@@ -79,6 +79,10 @@ STANDARD_GENERAL_ITEMS = (
 )
 
 
+# The § numbers of decided matters are in the minutes and the member register; they never change.
+NUMBERS_STAY = N_("The meeting has decisions. The numbers of the decided matters cannot change any more.")
+
+
 class MeetingFrozen(Exception):
     """The meeting is closed (minutes approved) or cancelled: nothing in it changes any more."""
 
@@ -989,6 +993,8 @@ async def remove_item(ctx: CoopContext, meeting_id: int, item_id: int, ip: str) 
         item = await _item_row(ctx.id, meeting_id, item_id, lock=True)
         if item.decided:
             raise NotPossible(gettext("This matter has a decision. You cannot remove it."))
+        if any(i.decided and i.position > item.position for i in await _items(ctx.id, meeting_id)):
+            raise NotPossible(NUMBERS_STAY)
         # A vote on the item (votes context) references it; the database refuses, and the savepoint keeps the
         # unit usable so the refusal can be answered.
         transaction = db().current_transaction.get()
@@ -1020,6 +1026,8 @@ async def move_item(ctx: CoopContext, meeting_id: int, item_id: int, form: Form,
         meeting = await _open_for_changes(ctx, meeting_id)
         await _item_row(ctx.id, meeting_id, item_id, lock=True)
         items = await _items(ctx.id, meeting_id)
+        if any(i.decided for i in items):
+            raise NotPossible(NUMBERS_STAY)
         text = form.get("position")
         if not text.isdigit() or not 1 <= int(text) <= len(items):
             form.error("position", N_("Choose the new place from the list"))

@@ -111,6 +111,16 @@ class BallotLine:
     assisted: bool = False
     witness: str = ""
 
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "voter": self.voter,
+            "choice": self.choice,
+            "names": list(self.names),
+            "proxy_holder": self.proxy_holder,
+            "assisted": self.assisted,
+            "witness": self.witness,
+        }
+
 
 @dataclass(frozen=True)
 class VoteView:
@@ -621,6 +631,8 @@ def check_choice(form: Form, vote: VoteView) -> Choice | None:
             form.error("choice", N_("Choose Yes, No or Empty"))
             return None
         return Choice(choice)
+    if form.get("candidate") == rules.EMPTY:  # the "empty vote" radio button of a one-seat election
+        choice = rules.EMPTY
     marked = tuple(
         c for c in vote.candidates if form.get(f"candidate_{c.id}") == "yes" or form.get("candidate") == str(c.id)
     )
@@ -764,12 +776,13 @@ class AssistPage:
     voters: tuple[Voter, ...]  # whose vote may be recorded now: entitled, not voted, not represented by proxy
 
 
-async def _assist_page(ctx: CoopContext, meeting_id: int, item_id: int) -> tuple[AssistPage, Electorate, set[str]]:
+async def _assist_page(ctx: CoopContext, meeting_id: int, item_id: int) -> tuple[AssistPage, set[str]]:
+    """The assisted-voting page, and the voters who have voted already."""
     item, vote = await _open_vote_for_ballot(ctx, meeting_id, item_id)
     electorate = await _electorate(ctx.id, item)
     cast = await _cast_keys(ctx.id, vote.id)
     voters = tuple(v for v in electorate.voters if v.key not in cast and v.key not in electorate.represented)
-    return AssistPage(item, vote, voters), electorate, cast
+    return AssistPage(item, vote, voters), cast
 
 
 async def assist_page(ctx: CoopContext, meeting_id: int, item_id: int) -> AssistPage:
@@ -794,7 +807,7 @@ async def cast_assisted(
     ctx.require(*ASSISTANTS)
     try:
         async with coop_unit(ctx.id, ctx.viewer.id):
-            page, _electorate_now, cast = await _assist_page(ctx, meeting_id, item_id)
+            page, cast = await _assist_page(ctx, meeting_id, item_id)
             key = form.get("voter")
             if key in cast:
                 raise NotPossible(ALREADY_VOTED)
@@ -944,9 +957,8 @@ async def close_vote(ctx: CoopContext, meeting_id: int, item_id: int, form: Form
             return None
         stored = result.to_json()
         if not vote.anonymous:
-            stored["ballots"] = [
-                line.__dict__ | {"names": list(line.names)} for line in await _ballot_lines(ctx.id, vote)
-            ]
+            # Who voted what is frozen with the counts, so later changes in the register do not change the record.
+            stored["ballots"] = [line.to_json() for line in await _ballot_lines(ctx.id, vote)]
         await (
             Vote.update(
                 {

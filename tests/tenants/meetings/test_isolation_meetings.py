@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -17,7 +18,7 @@ import pytest
 
 from osuus.platform.tenancy import coop_unit
 from osuus.tenants.meetings.tables import Meeting
-from tests.fixtures import ROLES, Browser, World
+from tests.fixtures import ROLES, ApiClient, Browser, World, api_client
 from tests.isolation_registry import covered
 from tests.tenants.meetings.conftest import make_attendance, make_item, make_meeting, make_member, snapshot
 from tests.tenants.members.conftest import SignIn
@@ -282,3 +283,95 @@ async def test_forged_coop_field_cannot_move_a_new_meeting(
         rows = await Meeting.select(Meeting.id, Meeting.coop).where(Meeting.title == data["title"]).run()
     assert [r["coop_id"] for r in rows] == [world.a.id]
     assert await snapshot(world.b.id) == before_b
+
+
+# --- the JSON API, with API tokens --------------------------------------------------------------------------------
+
+API = "/api/v1/coops/{slug:str}/meetings"
+API_ROUTES = (
+    Route("GET", API, status=200),
+    Route("GET", f"{API}/{{meeting_id:int}}"),
+    Route("POST", API, MANAGERS, 400, "meeting"),
+    Route("POST", f"{API}/{{meeting_id:int}}/items", MANAGERS, form="item"),
+    Route("POST", f"{API}/{{meeting_id:int}}/attendance", MANAGERS, form="attendance"),
+    Route("POST", f"{API}/{{meeting_id:int}}/items/{{item_id:int}}/outcome", MANAGERS, form="decide"),
+)
+covered(*((r.method, r.path) for r in API_ROUTES))
+
+
+def api_body(name: str, world: World, b: MeetingsOf, valid: bool) -> dict[str, Any]:
+    data: dict[str, Any] = form(name, world, b, valid)
+    if name == "meeting" and valid:
+        data["date"] = "2030-01-01"
+    if "member_id" in data:
+        data["member_id"] = b.member_id
+    return data
+
+
+@pytest.fixture(scope="module")
+async def api_clients(app: Any, world: World) -> AsyncIterator[dict[str, ApiClient]]:
+    made = {role: await api_client(app, world.a.users[role]) for role in ROLES}
+    made["anonymous"] = ApiClient(app, None, "en")
+    yield made
+    for client in made.values():
+        await client.close()
+
+
+async def api_send(client: ApiClient, route: Route, target: str, data: dict[str, Any]) -> httpx.Response:
+    if route.method == "GET":
+        return await client.get(target)
+    return await client.post(target, data)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("route", API_ROUTES, ids=str)
+async def test_api_other_coops_ids_in_own_coop_url_are_not_found(
+    api_clients: dict[str, ApiClient], world: World, meetings: dict[str, MeetingsOf], route: Route, role: str
+) -> None:
+    allowed = role in route.roles
+    b = meetings["b"]
+    before = await everything(world)
+
+    data = api_body(route.form, world, b, valid=not allowed or route.status != 400)
+    response = await api_send(api_clients[role], route, url(route, world.a.slug, b), data)
+
+    assert response.status_code == (route.status if allowed else 403), response.text[:500]
+    assert_nothing_of_b(response, world, b)
+    assert await everything(world) == before
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("route", API_ROUTES, ids=str)
+async def test_api_no_role_in_other_coop_is_forbidden(
+    api_clients: dict[str, ApiClient], world: World, meetings: dict[str, MeetingsOf], route: Route, role: str
+) -> None:
+    b = meetings["b"]
+    before = await everything(world)
+    response = await api_send(
+        api_clients[role], route, url(route, world.b.slug, b), api_body(route.form, world, b, True)
+    )
+    assert response.status_code == 403, response.text[:500]
+    assert_nothing_of_b(response, world, b)
+    assert await everything(world) == before
+
+
+@pytest.mark.parametrize("route", API_ROUTES, ids=str)
+async def test_api_without_a_token_is_refused(
+    api_clients: dict[str, ApiClient], world: World, meetings: dict[str, MeetingsOf], route: Route
+) -> None:
+    before = await everything(world)
+    target = url(route, world.a.slug, meetings["a"])
+    response = await api_send(api_clients["anonymous"], route, target, api_body(route.form, world, meetings["b"], True))
+    assert response.status_code == 401
+    assert await everything(world) == before
+
+
+@pytest.mark.parametrize("route", API_ROUTES, ids=str)
+async def test_api_unknown_coop_is_not_found(
+    api_clients: dict[str, ApiClient], world: World, meetings: dict[str, MeetingsOf], route: Route
+) -> None:
+    before = await everything(world)
+    target = url(route, f"ei-ole-{secrets.token_hex(3)}", meetings["a"])
+    response = await api_send(api_clients["admin"], route, target, api_body(route.form, world, meetings["b"], True))
+    assert response.status_code == 404
+    assert await everything(world) == before

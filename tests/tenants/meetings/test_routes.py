@@ -216,13 +216,24 @@ async def test_item_forms_with_mistakes_change_nothing(mc: MeetCoop) -> None:
     assert await snapshot(mc.id) == before
 
 
-async def test_a_decided_item_cannot_be_removed(mc: MeetCoop) -> None:
+async def test_decided_items_keep_their_numbers(mc: MeetCoop) -> None:
     meeting = await make_meeting(mc.id, kind="board")
-    item = await make_item(mc.id, meeting, "Päätetty", outcome="approved")
+    first = await make_item(mc.id, meeting, "Avoin")
+    decided = await make_item(mc.id, meeting, "Päätetty", outcome="approved")
+    last = await make_item(mc.id, meeting, "Viimeinen")
+    base = f"/c/{mc.slug}/meetings/{meeting}/items"
     before = await snapshot(mc.id)
-    response = await mc.browsers["admin"].post(f"/c/{mc.slug}/meetings/{meeting}/items/{item}/remove")
-    assert response.status_code == 409 and "This matter has a decision. You cannot remove it." in response.text
+
+    removed = await mc.browsers["admin"].post(f"{base}/{decided}/remove")
+    renumbered = await mc.browsers["admin"].post(f"{base}/{first}/remove")
+    moved = await mc.browsers["admin"].post(f"{base}/{last}/move", {"position": "1"})
+
+    assert removed.status_code == 409 and "This matter has a decision. You cannot remove it." in removed.text
+    for response in (renumbered, moved):
+        assert response.status_code == 409
+        assert "The numbers of the decided matters cannot change any more." in response.text
     assert await snapshot(mc.id) == before
+    assert (await mc.browsers["admin"].post(f"{base}/{last}/remove")).status_code == 303
 
 
 @pytest.mark.parametrize("role", ["coach", "member"])

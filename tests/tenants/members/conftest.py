@@ -66,7 +66,7 @@ async def raw(sql: str, *args: object) -> list[dict[str, Any]]:
     return await Member.raw(sql, *args).run()
 
 
-MEMBER_TABLES = ("member", "member_event", "family_link", "activity", "audit_log")
+MEMBER_TABLES = ("member", "member_event", "family_link", "activity", "audit_log", "coop_role")
 
 
 async def snapshot(coop_id: int) -> dict[str, Any]:

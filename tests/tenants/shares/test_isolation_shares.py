@@ -46,6 +46,7 @@ class Route:
     form: str = ""
     ids: bool = True  # the path names a member (B's, in these tests)
     writes_audit: bool = False  # a read that is audited in the viewer's own coop
+    own: int = 200  # what A's admin gets with A's own member (the control test)
 
     def __str__(self) -> str:
         return f"{self.method} {self.path}"
@@ -64,11 +65,22 @@ ROUTES = (
     Route("GET", f"{MEMBER}/statement.pdf", ROLES, 404),
     Route("GET", f"{MEMBER}/certificate.pdf", ROLES, 404),
     Route("GET", f"{COOP}/shares/mine", ROLES, ids=False),
+    # A's own member is active (nothing to refund: 409) and not a supporting member (no fee page: 404).
+    Route("GET", f"{MEMBER}/refund", DECIDERS, 404, own=409),
+    Route("POST", f"{MEMBER}/refund", DECIDERS, 404, form="refund"),
+    Route("GET", f"{MEMBER}/plan/{{plan_id:int}}/cancel", DECIDERS, 404),
+    Route("POST", f"{MEMBER}/plan/{{plan_id:int}}/cancel", DECIDERS, 404, form="cancel"),
+    Route("GET", f"{MEMBER}/transfer", DECIDERS, 404),
+    Route("POST", f"{MEMBER}/transfer", DECIDERS, 404, form="transfer"),
+    Route("GET", f"{MEMBER}/fee", DECIDERS, 404, own=404),
+    Route("POST", f"{MEMBER}/fee", DECIDERS, 404, form="fee"),
 )
 covered(*((r.method, r.path) for r in ROUTES))
 
 _PARAM = re.compile(r"\{(\w+):\w+\}")
 B_NAME = "B:n Osakas"
+PLAN_OF: dict[int, int] = {}  # member id -> their plan (filled by the fixtures below)
+RECEIVER_OF: dict[int, int] = {}  # member id -> another member of the same coop (a transfer's receiver)
 
 
 @pytest.fixture(scope="module")
@@ -77,8 +89,9 @@ async def b_member(world: World) -> int:
     await add_policy(world.b.id, dt.date(2026, 1, 1), 5000, 2)
     member = await make_member(world.b.id, B_NAME)
     await subscribe(world.b.id, member, 2, 10000)
-    await add_plan(world.b.id, member, 10000, 2500, 69000)
+    PLAN_OF[member] = await add_plan(world.b.id, member, 10000, 2500, 69000)
     await pay(world.b.id, member, 4000)
+    RECEIVER_OF[member] = await make_member(world.b.id, "B:n Saaja")
     return member
 
 
@@ -87,14 +100,17 @@ async def a_member(world: World) -> int:
     await add_policy(world.a.id, dt.date(2026, 1, 1), 5000, 2)
     member = await make_member(world.a.id, "A:n Osakas")
     await subscribe(world.a.id, member, 1, 5000)
+    PLAN_OF[member] = await add_plan(world.a.id, member, 5000, 5000, kind="lump_sum")
+    RECEIVER_OF[member] = await make_member(world.a.id, "A:n Saaja")
     return member
 
 
 def url(route: Route, slug: str, member_id: int) -> str:
-    return _PARAM.sub(lambda m: slug if m.group(1) == "slug" else str(member_id), route.path)
+    values = {"slug": slug, "member_id": member_id, "plan_id": PLAN_OF.get(member_id, 0)}
+    return _PARAM.sub(lambda m: str(values[m.group(1)]), route.path)
 
 
-def form(name: str, valid: bool = True) -> dict[str, str]:
+def form(name: str, valid: bool = True, receiver: int = 0) -> dict[str, str]:
     """A valid form (a bypassed check would write) or a harmlessly invalid one; both try to steer to coop B."""
     token = secrets.token_hex(3)
     valid_forms = {
@@ -107,11 +123,19 @@ def form(name: str, valid: bool = True) -> dict[str, str]:
         },
         "plan": {"shares": "1", "kind": "lump_sum", "starts_on": "1.2.2026"},
         "payment": {"kind": "payment", "amount": "5", "paid_on": "1.3.2026", "source": "bank", "reference": token},
+        "refund": {"amount": "5", "paid_on": "1.3.2026", "source": "bank", "note": token},
+        "cancel": {"reason": f"Murto {token}"},
+        "transfer": {"receiver": str(receiver), "shares": "1", "on_date": "1.3.2026", "decided_by": f"Murto {token}"},
+        "fee": {"year": "2026", "amount": "5", "paid_on": "1.3.2026", "note": token},
     }
     invalid_forms = {
         "policy": {"valid_from": "ei päivä", "share_price": "-5", "shares_required": "", "decided_by": ""},
         "plan": {"shares": "x", "kind": "", "starts_on": ""},
         "payment": {"kind": "", "amount": "abc", "paid_on": ""},
+        "refund": {"amount": "abc", "paid_on": ""},
+        "cancel": {"reason": ""},
+        "transfer": {"receiver": "", "shares": "x", "on_date": "", "decided_by": ""},
+        "fee": {"year": "x", "amount": "abc"},
     }
     data = dict(valid_forms[name] if valid else invalid_forms.get(name, {}))
     data.update(coop_id="0", coop="b")
@@ -142,7 +166,9 @@ async def test_other_coops_ids_in_own_coop_url_are_not_found(
     valid = not (allowed and not route.ids)  # without ids, only a harmless form may be sent
     skip = allowed and route.writes_audit
     before = await both(world, skip)
-    response = await send(client, route, url(route, world.a.slug, b_member), form(route.form, valid))
+    response = await send(
+        client, route, url(route, world.a.slug, b_member), form(route.form, valid, RECEIVER_OF[b_member])
+    )
     assert response.status_code == expected, response.text[:500]
     assert B_NAME not in response.text and world.b.slug not in response.text
     assert await both(world, skip) == before
@@ -155,7 +181,9 @@ async def test_no_role_in_other_coop_is_forbidden(
 ) -> None:
     client = await signed_in(world.a.emails[role])
     before = await both(world)
-    response = await send(client, route, url(route, world.b.slug, b_member), form(route.form))
+    response = await send(
+        client, route, url(route, world.b.slug, b_member), form(route.form, receiver=RECEIVER_OF[b_member])
+    )
     assert response.status_code == 403, response.text[:500]
     assert B_NAME not in response.text
     assert await both(world) == before
@@ -197,7 +225,23 @@ async def test_own_routes_work_with_own_ids(signed_in: SignIn, world: World, a_m
     for route in ROUTES:
         if route.method == "GET":
             response = await admin.get(url(route, world.a.slug, a_member))
-            assert response.status_code == 200, str(route)
+            assert response.status_code == route.own, str(route)
+
+
+async def test_own_member_with_other_coops_receiver_or_plan_changes_nothing(
+    signed_in: SignIn, world: World, a_member: int, b_member: int
+) -> None:
+    """Mixed ids: A's own member, with B's member as the receiver of shares, or B's plan in the address."""
+    admin = await signed_in(world.a.emails["admin"])
+    before = await both(world)
+    moved = await admin.post(
+        url(Route("POST", f"{MEMBER}/transfer"), world.a.slug, a_member), form("transfer", receiver=b_member)
+    )
+    assert moved.status_code == 400 and B_NAME not in moved.text
+    target = f"/c/{world.a.slug}/shares/members/{a_member}/plan/{PLAN_OF[b_member]}/cancel"
+    assert (await admin.get(target)).status_code == 404
+    assert (await admin.post(target, form("cancel"))).status_code == 404
+    assert await both(world) == before
 
 
 async def test_payroll_deductions_stay_in_their_coop(world: World, b_member: int, a_member: int) -> None:

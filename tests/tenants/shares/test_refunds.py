@@ -446,7 +446,6 @@ async def test_supporting_member_pays_the_yearly_fee(rules: SharesCoop) -> None:
     assert first.status_code == 303
     assert first.headers["location"] == url(rules, f"/members/{supporter}?done=fee")
     page = text((await admin.get(first.headers["location"])).text)
-    print(page[page.index("<h1"):])
     assert f"The supporting member fee for {YEAR} is 30,00 €. Paid 10,00 €, still to pay 20,00 €." in page
     assert f"{long(today())}: 10,00 € for {YEAR} (Tilisiirto)" in page
     register = text((await admin.get(url(rules))).text)

@@ -344,6 +344,11 @@ async def test_csv_export_is_exact_and_audited(app: object, new_browser: object)
     await pay(coop_id, anna, 4000)
     await subscribe(coop_id, bertta, 1, 123450)
     await pay(coop_id, bertta, 123450)
+    # Left 15.3.2026 (no share fee saved: the Act's rule, due 30.6.2027); 20,00 € of 50,00 € paid back so far.
+    leena = await make_member(coop_id, "Leena Lähtijä", left_on=dt.date(2026, 3, 15))
+    await subscribe(coop_id, leena, 1, 5000)
+    await pay(coop_id, leena, 5000)
+    await pay(coop_id, leena, 2000, kind="refund", on=dt.date(2026, 9, 1))
     browser = new_browser()  # type: ignore[operator]
     await browser.signin(email)
     browser.http.cookies.set("lang", "en", domain="testserver.local", path="/")
@@ -354,10 +359,12 @@ async def test_csv_export_is_exact_and_audited(app: object, new_browser: object)
     assert (
         response.content
         == (
-            "\ufeffMember;Shares;Value of the shares (euros);Paid (euros);Unpaid (euros)\r\n"
-            "'=Bertta Björk;1;1234,50;1234,50;0,00\r\n"
-            "Anna Ahonen;2;100,00;40,00;60,00\r\n"
-            "Total;3;1334,50;1274,50;60,00\r\n"
+            "\ufeffMember;Shares;Value of the shares (euros);Paid (euros);Unpaid (euros);Left on;"
+            "Paid back (euros);Still to pay back (euros);To pay back on\r\n"
+            "'=Bertta Björk;1;1234,50;1234,50;0,00;;0,00;0,00;\r\n"
+            "Anna Ahonen;2;100,00;40,00;60,00;;0,00;0,00;\r\n"
+            "Leena Lähtijä;1;50,00;30,00;0,00;15.3.2026;20,00;30,00;30.6.2027\r\n"
+            "Total;4;1384,50;1304,50;60,00;;20,00;30,00;\r\n"
         ).encode()
     )
     audits = await audit_rows(coop_id, "shares.register_exported")

@@ -18,7 +18,7 @@ import pytest
 
 from osuus.platform.http import Form
 from osuus.tenants.votes import service
-from tests.fixtures import ROLES, Browser, World
+from tests.fixtures import ROLES, ApiClient, Browser, World, api_client
 from tests.isolation_registry import covered
 from tests.tenants.votes.conftest import ctx_for, make_item, make_meeting, make_member, rows_of
 
@@ -233,3 +233,125 @@ async def test_unknown_coop_is_not_found(
     response = await send(await signed_in(world.a.emails["admin"]), route, target, form(route.form, world, votes["b"]))
     assert response.status_code == 404
     assert await everything(world) == before
+
+
+# --- the JSON API, with API tokens --------------------------------------------------------------------------------
+
+API = "/api/v1/coops/{slug:str}"
+API_VOTE = f"{API}/meetings/{{meeting_id:int}}/items/{{item_id:int}}/vote"
+API_ROUTES = (
+    Route("GET", API_VOTE),
+    Route("POST", API_VOTE, MANAGERS, form="api_open"),
+    Route("POST", f"{API_VOTE}/ballots", form="api_ballot"),
+    Route("POST", f"{API_VOTE}/close", MANAGERS, form="close"),
+)
+covered(*((r.method, r.path) for r in API_ROUTES))
+
+
+def api_body(name: str, world: World, b: VotesOf) -> dict[str, Any]:
+    bodies: dict[str, dict[str, Any]] = {
+        "": {},
+        "api_open": {"question": f"Murto {secrets.token_hex(3)}", "method": "simple", "anonymous": False},
+        "api_ballot": {"voter": f"m{b.member_id}", "choice": "yes", "confirm": True},
+        "api_assisted": {
+            "assisted": True,
+            "voter": f"m{b.member_id}",
+            "choice": "yes",
+            "witness_name": "Murtautuja",
+            "member_confirmed": True,
+            "confirm": True,
+        },
+        "close": {"chair_vote": "yes"},
+    }
+    return {**bodies[name], "coop_id": world.b.id, "coop": world.b.slug}
+
+
+@pytest.fixture(scope="module")
+async def clients(app: Any, world: World) -> AsyncIterator[dict[str, ApiClient]]:
+    made = {role: await api_client(app, world.a.users[role]) for role in ROLES}
+    made["anonymous"] = ApiClient(app)
+    yield made
+    for client in made.values():
+        await client.close()
+
+
+async def api_send(client: ApiClient, route: Route, target: str, data: dict[str, Any]) -> httpx.Response:
+    if route.method == "GET":
+        return await client.get(target)
+    return await client.post(target, data)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("route", API_ROUTES, ids=str)
+async def test_api_other_coops_ids_in_own_coop_url_are_not_found(
+    clients: dict[str, ApiClient], world: World, votes: dict[str, VotesOf], route: Route, role: str
+) -> None:
+    b = votes["b"]
+    before = await everything(world)
+
+    response = await api_send(clients[role], route, url(route, world.a.slug, b), api_body(route.form, world, b))
+
+    assert response.status_code == (route.status if role in route.roles else 403), response.text[:500]
+    assert response.json()["status"] == response.status_code
+    assert_nothing_of_b(response, world, b)
+    assert await everything(world) == before
+
+
+@pytest.mark.parametrize("role", ROLES)
+async def test_api_assisted_ballot_with_other_coops_ids(
+    clients: dict[str, ApiClient], world: World, votes: dict[str, VotesOf], role: str
+) -> None:
+    b = votes["b"]
+    before = await everything(world)
+    target = f"/api/v1/coops/{world.a.slug}/meetings/{b.meeting_id}/items/{b.item_id}/vote/ballots"
+
+    response = await clients[role].post(target, api_body("api_assisted", world, b))
+
+    assert response.status_code == (404 if role in ASSISTANTS else 403), response.text[:500]
+    assert await everything(world) == before
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("route", API_ROUTES, ids=str)
+async def test_api_no_role_in_other_coop_is_forbidden(
+    clients: dict[str, ApiClient], world: World, votes: dict[str, VotesOf], route: Route, role: str
+) -> None:
+    b = votes["b"]
+    before = await everything(world)
+
+    response = await api_send(clients[role], route, url(route, world.b.slug, b), api_body(route.form, world, b))
+
+    assert response.status_code == 403, response.text[:500]
+    assert_nothing_of_b(response, world, b)
+    assert await everything(world) == before
+
+
+@pytest.mark.parametrize("route", API_ROUTES, ids=str)
+async def test_api_without_a_token_is_refused(
+    clients: dict[str, ApiClient], world: World, votes: dict[str, VotesOf], route: Route
+) -> None:
+    before = await everything(world)
+    a = votes["a"]
+    response = await api_send(clients["anonymous"], route, url(route, world.a.slug, a), api_body(route.form, world, a))
+    assert response.status_code == 401, response.text[:500]
+    assert await everything(world) == before
+
+
+@pytest.mark.parametrize("route", API_ROUTES, ids=str)
+async def test_api_unknown_coop_is_not_found(
+    clients: dict[str, ApiClient], world: World, votes: dict[str, VotesOf], route: Route
+) -> None:
+    before = await everything(world)
+    target = url(route, f"ei-ole-{secrets.token_hex(3)}", votes["a"])
+    response = await api_send(clients["admin"], route, target, api_body(route.form, world, votes["b"]))
+    assert response.status_code == 404
+    assert await everything(world) == before
+
+
+async def test_api_own_coops_vote_is_read(
+    clients: dict[str, ApiClient], world: World, votes: dict[str, VotesOf]
+) -> None:
+    a = votes["a"]
+    response = await clients["member"].get(url(API_ROUTES[0], world.a.slug, a))
+    assert response.status_code == 200 and response.json()["question"] == a.question
+    assert_nothing_of_b(response, world, votes["b"])

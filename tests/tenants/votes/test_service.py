@@ -655,3 +655,21 @@ async def test_in_unit_functions_refuse_another_coops_unit(vcoop: VoteCoop) -> N
             await service.results_in_unit(other_id, meeting_id)
         with pytest.raises(TenancyError):
             await service.open_votes_for_member_in_unit(other_id, 1)
+
+
+async def test_one_seat_election_by_radio_button_and_empty_radio(vcoop: VoteCoop) -> None:
+    first, second = await vcoop.voters(2)
+    meeting_id, item_id = await general_item(vcoop, kind="election")
+    await open_vote(vcoop, meeting_id, item_id, method="election", seats="1", candidates="Aino\nBertta")
+    page = await service.vote_page(first.ctx, meeting_id, item_id)
+    assert page.vote is not None
+    aino = page.vote.candidates[0]
+
+    assert (await cast(first, meeting_id, item_id, candidate=str(aino.id))).state == "cast"
+    assert (await cast(second, meeting_id, item_id, candidate="empty")).state == "cast"
+
+    result = await close(vcoop, meeting_id, item_id)
+    assert result.counts == (("Aino", 1), ("Bertta", 0)) and result.empty == 1 and result.elected == ("Aino",)
+    page_after = await service.result_page(vcoop.ctx["admin"], meeting_id, item_id)
+    assert page_after.vote is not None
+    assert sorted((b.choice, b.names) for b in page_after.vote.ballots) == [("candidates", ("Aino",)), ("empty", ())]

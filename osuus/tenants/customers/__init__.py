@@ -1,0 +1,1 @@
+"""Customers of a coop: households, companies and public organisations."""
