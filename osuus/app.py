@@ -36,6 +36,10 @@ from osuus.platform.organisations import routes as organisations
 from osuus.platform.sessions import RotatingSessionConfig
 from osuus.platform.settings import Settings, get_settings
 from osuus.platform.tenancy import db
+from osuus.tenants.catalogue import api as catalogue_api
+from osuus.tenants.catalogue import routes as catalogue
+from osuus.tenants.customers import api as customers_api
+from osuus.tenants.customers import routes as customers
 from osuus.tenants.governance import api as governance_api
 from osuus.tenants.governance import routes as governance
 from osuus.tenants.meetings import api as meetings_api
@@ -118,6 +122,8 @@ def create_litestar(settings: Settings | None = None) -> Litestar:
             *shares.HANDLERS,
             *meetings.HANDLERS,
             *votes.HANDLERS,
+            *catalogue.HANDLERS,
+            *customers.HANDLERS,
         ],
         middleware=[CoopResolver()],
         dependencies={"coop": Provide(provide_coop)},
@@ -132,6 +138,8 @@ def create_litestar(settings: Settings | None = None) -> Litestar:
             *governance_api.API_HANDLERS,
             *meetings_api.API_HANDLERS,
             *votes_api.API_HANDLERS,
+            *catalogue_api.API_HANDLERS,
+            *customers_api.API_HANDLERS,
         ],
         middleware=[CoopResolver()],
         dependencies={"coop": Provide(provide_coop)},
@@ -153,7 +161,7 @@ def create_litestar(settings: Settings | None = None) -> Litestar:
     )
     public_router = Router(
         path="/",
-        route_handlers=[*accounts.HANDLERS, *devmail.HANDLERS, *members.PUBLIC_HANDLERS],
+        route_handlers=[*accounts.HANDLERS, *devmail.HANDLERS, *members.PUBLIC_HANDLERS, *catalogue.PUBLIC_HANDLERS],
         include_in_schema=False,
     )
     return Litestar(

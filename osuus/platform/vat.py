@@ -37,7 +37,7 @@ VAT_CLASSES = (
         N_("Food, restaurant and catering services, books, sports and culture."),
     ),
     VatClass("reduced_news", N_("VAT rate for newspapers"), "rate", N_("Newspapers and magazines.")),
-    VatClass("zero", N_("0 % VAT"), "zero", N_("Sales where the VAT is 0 %.")),
+    VatClass("zero", N_("Zero VAT rate"), "zero", N_("Sales that have no VAT to pay, for example some sales abroad.")),
     VatClass(
         "exempt_social",
         N_("No VAT: social welfare service"),

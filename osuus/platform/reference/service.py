@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from osuus.platform.i18n import get_language
 from osuus.platform.reference.tables import Category, VatRate
@@ -36,24 +37,24 @@ class RateRow:
     note: str
 
 
-def _covers(day: dt.date) -> object:
+def _covers(day: dt.date) -> Any:
     return (VatRate.valid_from <= day) & (VatRate.valid_to.is_null() | (VatRate.valid_to >= day))
 
 
-def _region(region_id: int | None) -> object:
+def _region(region_id: int | None) -> Any:
     if region_id is None:
         return VatRate.region.is_null()
     return VatRate.region.is_null() | (VatRate.region == region_id)
 
 
-def _row(r: dict[str, object]) -> RateRow:
+def _row(r: dict[str, Any]) -> RateRow:
     return RateRow(
-        region_id=r["region_id"],  # type: ignore[arg-type]
-        code=str(r["code"]),
-        basis_points=int(r["basis_points"]),  # type: ignore[call-overload]
-        valid_from=r["valid_from"],  # type: ignore[arg-type]
-        valid_to=r["valid_to"],  # type: ignore[arg-type]
-        note=str(r["note"]),
+        region_id=r["region_id"],
+        code=r["code"],
+        basis_points=r["basis_points"],
+        valid_from=r["valid_from"],
+        valid_to=r["valid_to"],
+        note=r["note"],
     )
 
 
@@ -71,14 +72,16 @@ def _best(rows: list[RateRow], region_id: int | None) -> dict[str, RateRow]:
 async def rate_rows_on(region_id: int | None, day: dt.date) -> dict[str, RateRow]:
     """The row that applies to each VAT class on `day` in the region (None: the rows for every region)."""
     async with _reading():
-        rows = await VatRate.select().where(_covers(day) & _region(region_id)).run()  # type: ignore[arg-type]
+        rows = await VatRate.select().where(_covers(day) & _region(region_id)).run()
     return _best([_row(r) for r in rows], region_id)
 
 
 async def rate_history(region_id: int | None = None) -> list[RateRow]:
     """Every row for every region and, if given, the region's own rows: for pages that explain the rates."""
     async with _reading():
-        rows = await VatRate.select().where(_region(region_id)).order_by(VatRate.code).order_by(VatRate.valid_from).run()  # type: ignore[arg-type]
+        rows = (
+            await VatRate.select().where(_region(region_id)).order_by(VatRate.code).order_by(VatRate.valid_from).run()
+        )
     return [_row(r) for r in rows]
 
 

@@ -51,7 +51,7 @@ def _by_header(data: bytes) -> str | None:
 
 
 def sniff(data: bytes) -> str | None:
-    """"png" or "jpeg" by the file's content; None for anything else (or a broken image)."""
+    """ "png" or "jpeg" by the file's content; None for anything else (or a broken image)."""
     kind = _by_header(data)
     if kind is None:
         return None

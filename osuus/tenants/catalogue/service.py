@@ -265,11 +265,8 @@ def _labour_share(form: Form) -> int:
     return int(text)
 
 
-def check_item_form(form: Form, choices: list[CategoryView]) -> ItemValues | None:
-    """Read the item form; the messages go next to the fields and nothing is saved when there is one."""
-    kind = form.get("kind")
-    if kind not in ITEM_KINDS:
-        form.error("kind", N_("Choose a service or a product"))
+def _check_texts(form: Form) -> tuple[dict[str, str], dict[str, str]]:
+    """Names and descriptions per language (Finnish needed), in the order of the page."""
     names = {lang: form.get(f"name_{lang}") for lang in LANGUAGES}
     descriptions = {lang: form.get(f"description_{lang}") for lang in LANGUAGES}
     if not names["fi"]:
@@ -281,6 +278,15 @@ def check_item_form(form: Form, choices: list[CategoryView]) -> ItemValues | Non
             form.error("description_fi", N_("Write a short description in Finnish"))
         if len(descriptions[lang]) > DESCRIPTION_MAX:
             form.error(f"description_{lang}", N_("Write 2 000 characters or fewer"))
+    return names, descriptions
+
+
+def check_item_form(form: Form, choices: list[CategoryView]) -> ItemValues | None:
+    """Read the item form; the messages go next to the fields and nothing is saved when there is one."""
+    kind = form.get("kind")
+    if kind not in ITEM_KINDS:
+        form.error("kind", N_("Choose a service or a product"))
+    names, descriptions = _check_texts(form)
     by_slug = {c.slug: c for c in choices}
     category = by_slug.get(form.get("category"))
     if category is None:

@@ -17,7 +17,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from litestar.exceptions import NotFoundException
-from stdnum.fi import ytunnus
 
 from osuus.platform import audit
 from osuus.platform.accounts.service import email_problem, normal_email
@@ -30,6 +29,7 @@ from osuus.platform.tables import CoopRole
 from osuus.platform.tenancy import coop_unit
 from osuus.tenants.catalogue.service import ItemView, items_in_unit
 from osuus.tenants.catalogue.tables import REQUEST_KINDS, REQUEST_STATUSES, OrderRequest, OrderRequestLine
+from osuus.tenants.customers.identifiers import business_id_problem, normal_business_id
 
 SHOP_STATUSES = ("active",)  # coops whose shop is open; for any other the shop is "not found"
 HANDLERS = ("admin", "board")  # see and handle the requests
@@ -108,19 +108,6 @@ class NewRequest:
         return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
 
-def business_id_problem(value: str) -> str | None:
-    """A message id when the business ID (Y-tunnus) is not valid: 7 digits, a dash and the check digit."""
-    try:
-        ytunnus.validate(value)
-    except Exception:  # stdnum raises its own ValidationError subclasses
-        return N_("Check the business ID. It has 7 numbers, a dash and 1 number, for example 1234567-8")
-    return None
-
-
-def normal_business_id(value: str) -> str:
-    return str(ytunnus.format(ytunnus.compact(value)))
-
-
 def _quantity(form: Form, name: str) -> Decimal | None:
     text = _SPACES.sub("", form.get(name))
     if not text:
@@ -142,34 +129,50 @@ def _quantity(form: Form, name: str) -> Decimal | None:
     return quantity
 
 
-def check_request(form: Form, items: list[ItemView]) -> NewRequest | None:
-    """Read the request form; every mistake goes next to its field and nothing is saved."""
-    kind = form.get("kind")
-    if kind not in REQUEST_KINDS:
-        form.error("kind", N_("Choose who is asking: a household or a business"))
+def _check_who(form: Form, kind: str) -> tuple[str, str, str]:
+    """The requester's name, and for a business its name and business ID."""
     name = form.get("name")
     if not name:
         form.error("name", N_("Enter your name"))
     elif len(name) > 200:
         form.error("name", N_("The name must be 200 characters or fewer"))
+    if kind != "business":
+        return name, "", ""
     company, business_id = form.get("company"), form.get("business_id")
-    if kind == "business":
-        if not company:
-            form.error("company", N_("Enter the name of the business"))
-        elif len(company) > 200:
-            form.error("company", N_("The name must be 200 characters or fewer"))
-        if not business_id:
-            form.error("business_id", N_("Enter the business ID, for example 1234567-8"))
-        elif problem := business_id_problem(business_id):
-            form.error("business_id", problem)
-    else:
-        company, business_id = "", ""
+    if not company:
+        form.error("company", N_("Enter the name of the business"))
+    elif len(company) > 200:
+        form.error("company", N_("The name must be 200 characters or fewer"))
+    if not business_id:
+        form.error("business_id", N_("Enter the business ID, for example 1234567-8"))
+    elif problem := business_id_problem(business_id):
+        form.error("business_id", problem)
+    return name, company, business_id
+
+
+def _check_contact(form: Form) -> tuple[str, str]:
     email = normal_email(form.get("email"))
     if problem := email_problem(email):
         form.error("email", problem)
     phone = form.get("phone")
     if phone and not PHONE.match(phone):
         form.error("phone", N_("Write the phone number with digits, for example 040 123 4567"))
+    return email, phone
+
+
+def _check_wanted(form: Form, items: list[ItemView]) -> list[WantedLine]:
+    """The amounts the requester wrote; with none (and no message) the "items" group gets the message."""
+    lines = []
+    for item in items:
+        quantity = _quantity(form, f"amount_{item.id}")
+        if quantity is not None:
+            lines.append(WantedLine(item, quantity))
+    if not lines and not form.get("message") and not any(k.startswith("amount_") for k in form.errors):
+        form.error("items", N_("Write an amount for at least one thing, or tell in the message what you need"))
+    return lines
+
+
+def _check_place(form: Form) -> tuple[str, str, str]:
     street, postcode, city = form.get("street"), _SPACES.sub("", form.get("postcode")), form.get("city")
     if len(street) > 200:
         form.error("street", N_("The address must be 200 characters or fewer"))
@@ -177,11 +180,10 @@ def check_request(form: Form, items: list[ItemView]) -> NewRequest | None:
         form.error("postcode", N_("Write the postcode with 5 numbers, for example 33470"))
     if len(city) > 100:
         form.error("city", N_("The name of the town must be 100 characters or fewer"))
-    lines = []
-    for item in items:
-        quantity = _quantity(form, f"amount_{item.id}")
-        if quantity is not None:
-            lines.append(WantedLine(item, quantity))
+    return street, postcode, city
+
+
+def _check_when(form: Form) -> tuple[dt.date | None, dt.date | None]:
     on = today()
     wished_from = read_date(form, "wished_from") if form.get("wished_from") else None
     wished_to = read_date(form, "wished_to") if form.get("wished_to") else None
@@ -191,11 +193,23 @@ def check_request(form: Form, items: list[ItemView]) -> NewRequest | None:
         form.error("wished_to", N_("The day must be today or later"))
     elif wished_from is not None and wished_to is not None and wished_to < wished_from:
         form.error("wished_to", N_("The last day must be the same as the first day or later"))
+    return wished_from, wished_to
+
+
+def check_request(form: Form, items: list[ItemView]) -> NewRequest | None:
+    """Read the request form; every mistake goes next to its field (in the order of the page) and nothing is
+    saved."""
+    kind = form.get("kind")
+    if kind not in REQUEST_KINDS:
+        form.error("kind", N_("Choose who is asking: a household or a business"))
+    name, company, business_id = _check_who(form, kind)
+    email, phone = _check_contact(form)
+    lines = _check_wanted(form, items)
+    street, postcode, city = _check_place(form)
+    wished_from, wished_to = _check_when(form)
     message = form.get("message")
     if len(message) > 2000:
         form.error("message", N_("Write 2 000 characters or fewer"))
-    if not lines and not message and not any(k.startswith("amount_") for k in form.errors):
-        form.error("items", N_("Write an amount for at least one thing, or tell in the message what you need"))
     if not form.ok:
         return None
     return NewRequest(
@@ -429,14 +443,14 @@ def _request(row: dict[str, Any], lines: tuple[LineView, ...] = ()) -> RequestVi
 
 def _same_coop(coop_id: int) -> Any:
     # FK-traversal joins get the coop filter on the joined table too (RLS is the backstop, not the filter).
-    return (OrderRequest.coop == coop_id) & (
-        OrderRequest.customer.is_null() | (OrderRequest.customer.coop == coop_id)
-    )
+    return (OrderRequest.coop == coop_id) & (OrderRequest.customer.is_null() | (OrderRequest.customer.coop == coop_id))
 
 
 async def request_in_unit(coop_id: int, request_id: int) -> RequestView:
     """One request of the open unit's coop with its lines; another coop's id and a missing id are the same 404."""
-    row = await OrderRequest.select(*_COLUMNS).where(_same_coop(coop_id) & (OrderRequest.id == request_id)).first().run()
+    row = (
+        await OrderRequest.select(*_COLUMNS).where(_same_coop(coop_id) & (OrderRequest.id == request_id)).first().run()
+    )
     if row is None:
         raise NotFoundException()
     lines = (

@@ -67,7 +67,7 @@ def minutes_pdf(coop_name: str, minutes: Minutes) -> bytes:
         if result is not None:
             doc.line_text(str(result.summary))
         doc.line_text(gettext("Decision: %(outcome)s", outcome=_outcome(item.outcome)), bold=True)
-        if item.decision:
+        if item.decision and not (result is not None and str(result.summary) == item.decision):
             doc.line_text(item.decision)
         doc.ln(3)
     doc.line_text(gettext("The chair closed the meeting."))

@@ -444,3 +444,20 @@ async def test_status_word_of_a_member_is_not_the_coops(coop: Coop_) -> None:
     page = page_text((await coop.browsers["admin"].get(members_url(coop, "?status=active"))).text)
     assert "<td>In the cooperative</td>" in page
     assert "<td>Active</td>" not in page
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+async def test_new_pages_render_in_every_language(coop: Coop_, app: Any, language: str) -> None:
+    person = await make_member(coop.id, f"Kieli Henkilö {language}")
+    browser = Browser(app)
+    try:
+        await browser.signin(coop.emails["admin"])
+        browser.http.cookies.set("lang", language, domain="testserver.local", path="/")
+        for path in (f"/members/{person}/account", f"/members/{person}/contact", "/me/contact", "/me/documents"):
+            response = await browser.get(f"/c/{coop.slug}{path}")
+            assert response.status_code == 200, path
+            assert f'<html lang="{language}">' in response.text
+        pdf_response = await browser.get(f"/c/{coop.slug}/members/{person}/membership.pdf")
+        assert pdf_response.status_code == 200 and pdf_response.content.startswith(b"%PDF")
+    finally:
+        await browser.close()

@@ -664,3 +664,33 @@ async def test_downloads_of_other_peoples_documents_are_logged(rules: SharesCoop
     empty = await make_member(rules.id, "Osuudeton Olli")
     assert (await rules.browsers["admin"].get(url(rules, f"/members/{empty}/certificate.pdf"))).status_code == 404
     assert len(await audit_rows(rules.id, "shares.document_downloaded")) == before + 3
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+async def test_new_pages_render_in_every_language(rules: SharesCoop, app: Any, language: str) -> None:
+    left = await left_member(rules, f"Kieli Lähtijä {language}", dt.date(2025, 3, 15), 1, 5000, 5000)
+    planned = await make_member(rules.id, f"Kieli Plaani {language}")
+    await subscribe(rules.id, planned, 1, 5000)
+    plan = await add_plan(rules.id, planned, 5000, 1000)
+    supporter = await make_member(rules.id, f"Kieli Tukija {language}", member_class="supporting")
+    browser = Browser(app)
+    try:
+        await browser.signin(rules.emails["admin"])
+        browser.http.cookies.set("lang", language, domain="testserver.local", path="/")
+        for path in (
+            "",
+            f"/members/{left}",
+            f"/members/{left}/refund",
+            f"/members/{planned}/plan/{plan}/cancel",
+            f"/members/{planned}/transfer",
+            f"/members/{supporter}",
+            f"/members/{supporter}/fee",
+            "/policy",
+        ):
+            response = await browser.get(url(rules, path))
+            assert response.status_code == 200, path
+            assert f'<html lang="{language}">' in response.text
+        assert (await browser.get(url(rules, f"/members/{left}/statement.pdf"))).status_code == 200
+        assert (await browser.get(url(rules, "/register.csv"))).status_code == 200
+    finally:
+        await browser.close()
