@@ -344,6 +344,34 @@ async def target_form(ctx: CoopContext) -> Form:
     return Form(values={f"seats_{k}": str(target.get(k, 0)) for k in TARGET_KINDS})
 
 
+@dataclass(frozen=True)
+class SeatTerm:
+    """A seat's whole term, held by someone in the register: the monitor checks leading positions on any day."""
+
+    member_id: int
+    role: str
+    term_start: dt.date
+    term_end: dt.date | None
+    has_vote: bool
+
+
+async def member_seat_terms_in_unit(coop_id: int) -> list[SeatTerm]:
+    """Every seat (past, current, future) held by a member of the register. Runs inside the caller's open unit."""
+    if current_coop_id() != coop_id:
+        raise TenancyError("member_seat_terms_in_unit needs the open unit of the same coop")
+    rows = (
+        await BoardSeat.select(
+            BoardSeat.member, BoardSeat.role, BoardSeat.term_start, BoardSeat.term_end, BoardSeat.has_vote
+        )
+        .where((BoardSeat.coop == coop_id) & BoardSeat.member.is_not_null())
+        .order_by(BoardSeat.id)
+        .run()
+    )
+    return [
+        SeatTerm(int(r["member_id"]), str(r["role"]), r["term_start"], r["term_end"], bool(r["has_vote"])) for r in rows
+    ]
+
+
 async def leading_positions_in_unit(coop_id: int, on: dt.date) -> list[LeadingPosition]:
     """Seats held on `on`, for the monitor. Runs inside the caller's open unit of this coop (it opens none)."""
     if current_coop_id() != coop_id:

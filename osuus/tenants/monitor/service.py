@@ -25,14 +25,14 @@ from typing import Any
 import structlog
 from litestar.exceptions import PermissionDeniedException
 
-from osuus.platform import audit, i18n
+from osuus.platform import audit
 from osuus.platform.context import CoopContext, Viewer
 from osuus.platform.dates import today as today_in_helsinki
 from osuus.platform.i18n import N_
 from osuus.platform.mailer import send_mail
 from osuus.platform.tables import Coop, CoopRole, Region
 from osuus.platform.tenancy import TenancyError, coop_unit, current_coop_id, operator_unit, public_unit
-from osuus.tenants.governance.tables import BoardSeat
+from osuus.tenants.governance import service as governance
 from osuus.tenants.members.tables import FamilyLink, Member
 from osuus.tenants.monitor import rules
 from osuus.tenants.monitor.tables import CoopStatus
@@ -62,17 +62,11 @@ async def _load(coop_id: int) -> tuple[list[rules.Person], list[rules.Family], l
         .run()
     )
     links = await FamilyLink.select(FamilyLink.member, FamilyLink.relative).where(FamilyLink.coop == coop_id).run()
-    seats = (
-        await BoardSeat.select(
-            BoardSeat.member, BoardSeat.role, BoardSeat.term_start, BoardSeat.term_end, BoardSeat.has_vote
-        )
-        .where((BoardSeat.coop == coop_id) & BoardSeat.member.is_not_null())
-        .run()
-    )
+    seats = await governance.member_seat_terms_in_unit(coop_id)
     return (
         [rules.Person(m["id"], m["member_class"], m["status"], m["joined_on"], m["left_on"]) for m in members],
         [rules.Family(link["member_id"], link["relative_id"]) for link in links],
-        [rules.Seat(s["member_id"], s["role"], s["term_start"], s["term_end"], s["has_vote"]) for s in seats],
+        [rules.Seat(s.member_id, s.role, s.term_start, s.term_end, s.has_vote) for s in seats],
     )
 
 
@@ -185,10 +179,10 @@ async def _tell(
         flagged_after=detail["flagged"],
         voters=evaluation.voters,
     )
-    # The feed stores its text once, in the platform's default language (like the other activity rows).
-    with i18n.language(i18n.DEFAULT_LANGUAGE):
-        summary = i18n.gettext(N_("Member status check: %(level)s"), level=i18n.gettext(LEVEL_NAMES[after]))
-    await Activity.insert(Activity(coop=coop_id, actor=actor_id, kind="monitor.status_changed", summary=summary)).run()
+    # The feed stores the new level's message id; the front page words it in the reader's language.
+    await Activity.insert(
+        Activity(coop=coop_id, actor=actor_id, kind="monitor.status_changed", summary=LEVEL_NAMES[after])
+    ).run()
 
     coop = await Coop.select(Coop.name, Coop.slug).where(Coop.id == coop_id).first().run()
     assert coop is not None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from litestar.exceptions import NotFoundException
@@ -10,7 +11,7 @@ from litestar.exceptions import NotFoundException
 from osuus.platform import audit
 from osuus.platform.context import CoopContext, OrgContext
 from osuus.platform.http import Form
-from osuus.platform.i18n import N_
+from osuus.platform.i18n import N_, gettext
 from osuus.platform.tables import Coop, OrganisationRegion
 from osuus.platform.tenancy import coop_unit, org_unit
 from osuus.tenants.noticeboard.tables import Activity, Notice
@@ -30,12 +31,45 @@ class NoticeView:
     can_delete: bool = False
 
 
+# What the coop's front page says about each kind of activity, in the reader's language. The row stores only the
+# kind and its subject (a member's name, a notice's title; for the monitor, the message id of the new level), so a
+# reader in Swedish sees Swedish whoever caused the change.
+ACTIVITY_TEXT: Mapping[str, str] = {
+    "notice.posted": N_("New notice: %(subject)s"),
+    "member.added": N_("%(subject)s was added to the member register"),
+    "member.applied": N_("%(subject)s applied to be a member"),
+    "member.admitted": N_("%(subject)s was admitted as a member"),
+    "member.rejected": N_("The application of %(subject)s was not accepted"),
+    "member.trial_started": N_("%(subject)s started as a trial member"),
+    "member.trial_ended": N_("The trial membership of %(subject)s ended"),
+    "member.class_changed": N_("The member class of %(subject)s changed"),
+    "member.resigned": N_("%(subject)s left the cooperative"),
+    "member.expelled": N_("%(subject)s was expelled from the cooperative"),
+    "member.deceased": N_("%(subject)s has died"),
+    "member.account_linked": N_("%(subject)s was linked to a user account"),
+    "member.contact_changed": N_("The contact details of %(subject)s changed"),
+    "family.linked": N_("A family link of %(subject)s was saved"),
+    "family.unlinked": N_("A family link of %(subject)s was removed"),
+    "role.removed": N_("A role was removed: %(subject)s"),
+    "monitor.status_changed": N_("Member status check: %(subject)s"),
+}
+TRANSLATED_SUBJECT = frozenset({"monitor.status_changed"})  # the subject is itself a message id
+
+
 @dataclass(frozen=True)
 class ActivityView:
     at: dt.datetime
     kind: str
     actor: str
     summary: str
+
+    @property
+    def text(self) -> str:
+        message = ACTIVITY_TEXT.get(self.kind)
+        if message is None:
+            return self.summary
+        subject = gettext(self.summary) if self.kind in TRANSLATED_SUBJECT else self.summary
+        return gettext(message, subject=subject)
 
 
 def _view(row: dict[str, object], ctx: CoopContext | None = None) -> NoticeView:
