@@ -10,7 +10,7 @@ from litestar import Litestar, Request, Router, get
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.di import Provide
-from litestar.exceptions import HTTPException
+from litestar.exceptions import HTTPException, NotFoundException
 from litestar.openapi import OpenAPIConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
@@ -23,6 +23,7 @@ from osuus.platform.accounts import routes as accounts
 from osuus.platform.context import provide_coop, provide_operator, provide_org, provide_viewer
 from osuus.platform.coops import routes as coops
 from osuus.platform.http import (
+    MAX_ID,
     CoopResolver,
     LanguageAndRequestId,
     OrgResolver,
@@ -69,6 +70,9 @@ async def healthz(request: Request) -> dict[str, Any]:  # type: ignore[type-arg]
 
 
 async def provide_viewer_first(request: Request) -> None:  # type: ignore[type-arg]
+    # An id in the address that no row can have (beyond PostgreSQL's bigint) is simply not found.
+    if any(isinstance(v, int) and not 0 <= v <= MAX_ID for v in request.path_params.values()):
+        raise NotFoundException()
     if not request.url.path.startswith(("/static/", "/healthz")):
         await provide_viewer(request)
 

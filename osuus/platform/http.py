@@ -53,6 +53,24 @@ def make_environment() -> Environment:
     return env
 
 
+MAX_ID = 2**63 - 1  # PostgreSQL bigint: no row id is larger
+
+
+def is_digits(text: str) -> bool:
+    """Only 0-9 (`str.isdigit` also accepts "²" and other digits `int` refuses)."""
+    return text.isascii() and text.isdigit()
+
+
+def parse_id(text: str) -> int | None:
+    """A row id chosen or typed in a form: plain ASCII digits that fit a bigint, else None (then "choose from the
+    list"). `str.isdigit` alone would let "²" or a 30-digit number through to the database."""
+    text = text.strip()
+    if not is_digits(text):
+        return None
+    value = int(text)
+    return value if 0 < value <= MAX_ID else None
+
+
 @dataclass
 class Form:
     """Submitted values and errors (message ids, translated in the template). Values are always kept."""

@@ -13,7 +13,7 @@ from stdnum.fi import ytunnus
 
 from osuus.platform import audit
 from osuus.platform.context import Viewer
-from osuus.platform.http import Form
+from osuus.platform.http import Form, parse_id
 from osuus.platform.i18n import N_
 from osuus.platform.tables import (
     COOP_STATUSES,
@@ -146,7 +146,7 @@ async def create_coop(viewer: Viewer, form: Form, ip: str) -> int | None:
     require_operator(viewer)
     name, slug, business_id = _check_name(form), _check_slug(form), _check_business_id(form)
     regions = dict(await region_choices(viewer))
-    region_id = int(form.get("region_id")) if form.get("region_id").isdigit() else 0
+    region_id = parse_id(form.get("region_id")) or 0
     if region_id not in regions:
         form.error("region_id", N_("Choose a region"))
     if not form.ok:
@@ -210,7 +210,7 @@ async def create_organisation(viewer: Viewer, form: Form, region_ids: list[str],
     if kind not in ORG_KINDS:
         form.error("kind", N_("Choose the kind of organisation"))
     regions = dict(await region_choices(viewer))
-    chosen = sorted({int(r) for r in region_ids if r.isdigit() and int(r) in regions})
+    chosen = sorted({i for r in region_ids if (i := parse_id(r)) is not None and i in regions})
     if not chosen:
         form.error("regions", N_("Choose at least one region the organisation serves"))
     if not form.ok:

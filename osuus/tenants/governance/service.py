@@ -13,7 +13,7 @@ from litestar.exceptions import NotFoundException
 from osuus.platform import audit
 from osuus.platform.context import CoopContext
 from osuus.platform.dates import read_date, today
-from osuus.platform.http import Form
+from osuus.platform.http import Form, is_digits
 from osuus.platform.i18n import N_
 from osuus.platform.tenancy import TenancyError, coop_unit, current_coop_id
 from osuus.tenants.governance.tables import SEAT_KINDS, SEAT_ROLES, BoardSeat, BoardTarget
@@ -233,7 +233,7 @@ def check_target_form(form: Form) -> dict[str, int] | None:
         name, value = f"seats_{kind}", form.get(f"seats_{kind}")
         if not value:
             form.error(name, N_("Write a number from 0 to 20"))
-        elif not value.isdigit():
+        elif not is_digits(value):
             form.error(name, N_("Write the number with digits, for example 2"))
         elif int(value) > MAX_TARGET_SEATS:
             form.error(name, N_("The number must be from 0 to 20"))

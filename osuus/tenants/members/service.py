@@ -17,7 +17,7 @@ from osuus.platform import audit
 from osuus.platform.accounts.service import email_problem, normal_email
 from osuus.platform.context import CoopContext, find_coop
 from osuus.platform.dates import DateError, parse_date, today
-from osuus.platform.http import Form
+from osuus.platform.http import Form, parse_id
 from osuus.platform.i18n import N_, get_language
 from osuus.platform.mailer import send_mail
 from osuus.platform.tables import Coop, CoopRole, User
@@ -665,8 +665,8 @@ async def relative_choices(ctx: CoopContext, member_id: int) -> list[tuple[int, 
 
 async def add_family_link(ctx: CoopContext, member_id: int, form: Form, ip: str) -> bool:
     ctx.require(*FAMILY_EDITORS)
-    relative_text = form.get("relative")
-    if not relative_text.isdigit():
+    relative_id = parse_id(form.get("relative"))
+    if relative_id is None:
         form.error("relative", N_("Choose a person from the list"))
     relation = form.get("relation")
     if relation not in RELATIONS:
@@ -675,7 +675,7 @@ async def add_family_link(ctx: CoopContext, member_id: int, form: Form, ip: str)
         member = await _person_row(ctx.id, member_id)
         if not form.ok:
             return False
-        relative_id = int(relative_text)
+        assert relative_id is not None  # the form is ok
         # Both rows locked in id order: two people linking the same pair at once cannot make two links.
         rows = (
             await Member.select(Member.id, Member.name, Member.organisation)
@@ -937,7 +937,7 @@ async def link_account(ctx: CoopContext, member_id: int, form: Form, ip: str) ->
     account, email = form.get("account"), normal_email(form.get("email"))
     if not account and not email:
         form.error("account", N_("Choose a person from the list, or write the e-mail address of their account"))
-    elif account and not account.isdigit():
+    elif account and parse_id(account) is None:
         form.error("account", N_("Choose a person from the list"))
     elif not account and (problem := email_problem(email)):
         form.error("email", problem)

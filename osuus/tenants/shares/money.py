@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from osuus.platform import dates
+from osuus.platform.http import is_digits
 from osuus.platform.i18n import N_
 
 MAX_CENTS = 100_000_000  # 1 000 000,00 €: anything larger is a typing mistake in a share register
@@ -66,7 +67,7 @@ def parse_count(text: str, low: int, high: int) -> int:
     value = _SPACES.sub("", text or "")
     if not value:
         raise InputError(N_("Enter the number of shares"))
-    if not value.isdigit():
+    if not is_digits(value):
         raise InputError(N_("Write the number of shares as a whole number, for example 1"))
     number = int(value)
     if number < low:

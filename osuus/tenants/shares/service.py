@@ -24,7 +24,7 @@ from litestar.exceptions import NotFoundException
 from osuus.platform import audit
 from osuus.platform.context import CoopContext
 from osuus.platform.dates import format_date, today
-from osuus.platform.http import Form
+from osuus.platform.http import Form, is_digits, parse_id
 from osuus.platform.i18n import N_, gettext
 from osuus.platform.tenancy import coop_unit
 from osuus.tenants.members.tables import Member
@@ -704,7 +704,7 @@ def _months(form: Form, name: str) -> int | None:
     value = "".join(form.get(name).split())
     if not value:
         return DEFAULT_REFUND_MONTHS
-    if not value.isdigit():
+    if not is_digits(value):
         form.error(name, N_("Write the number of months as a whole number, for example 6"))
         return None
     if int(value) > MAX_REFUND_MONTHS:
@@ -1227,7 +1227,7 @@ async def transfer_shares(ctx: CoopContext, member_id: int, form: Form, ip: str)
     (a refund with source "transfer" on one side, a payment on the other), all in one unit."""
     ctx.require(*DECIDERS)
     receiver_text = form.get("receiver")
-    if not receiver_text.isdigit():
+    if parse_id(receiver_text) is None:
         form.error("receiver", N_("Choose the member who gets the shares"))
     shares = _count(form, "shares", 1)
     on_date = _date(form, "on_date")
@@ -1326,7 +1326,7 @@ def _year(form: Form, name: str) -> int | None:
     if not value:
         form.error(name, N_("Enter the year, for example 2026"))
         return None
-    if not (value.isdigit() and len(value) == 4 and 2000 <= int(value) <= today().year + 1):
+    if not (is_digits(value) and len(value) == 4 and 2000 <= int(value) <= today().year + 1):
         form.error(name, N_("Check the year. Write the year with four digits, for example 2026"))
         return None
     return int(value)
