@@ -24,7 +24,7 @@ from litestar.exceptions import NotFoundException
 from osuus.platform import audit
 from osuus.platform.context import CoopContext
 from osuus.platform.dates import HELSINKI, DateError, format_date, parse_date, today
-from osuus.platform.http import Form
+from osuus.platform.http import Form, is_digits, parse_id
 from osuus.platform.i18n import N_, get_language, gettext
 from osuus.platform.mailer import send_mail
 from osuus.platform.tenancy import TenancyError, coop_unit, current_coop_id, db
@@ -171,7 +171,7 @@ def check_rules_form(form: Form) -> dict[str, int] | None:
         text = form.get(name)
         if not text:
             form.error(name, N_("Write a number, for example 7"))
-        elif not text.isdigit():
+        elif not is_digits(text):
             form.error(name, N_("Write the number with digits, for example 7"))
         elif int(text) > RULE_MAX_DAYS:
             form.error(name, N_("The number must be from 0 to 365"))
@@ -1029,7 +1029,7 @@ async def move_item(ctx: CoopContext, meeting_id: int, item_id: int, form: Form,
         if any(i.decided for i in items):
             raise NotPossible(NUMBERS_STAY)
         text = form.get("position")
-        if not text.isdigit() or not 1 <= int(text) <= len(items):
+        if not is_digits(text) or not 1 <= int(text) <= len(items):
             form.error("position", N_("Choose the new place from the list"))
             return False
         order = [i.id for i in items if i.id != item_id]
@@ -1144,7 +1144,9 @@ async def record_attendance(ctx: CoopContext, meeting_id: int, form: Form, ip: s
         rules = await rules_in_unit(ctx.id)
         by_member = {a.member_id: a for a in rows}
         chosen = form.get("member_id")
-        member_id = int(chosen) if chosen.isdigit() and int(chosen) in everyone else None
+        member_id = parse_id(chosen)
+        if member_id not in everyone:
+            member_id = None
         if member_id is None:
             form.error("member_id", N_("Choose the person from the list"))
         elif member_id in by_member:
@@ -1205,7 +1207,7 @@ def _check_holder(
     rules: Rules,
 ) -> int | None:
     text = form.get("proxy_holder_id")
-    holder_id = int(text) if text.isdigit() else None
+    holder_id = parse_id(text)
     if holder_id is None or holder_id not in everyone:
         form.error("proxy_holder_id", N_("Choose the person who holds the proxy"))
         return None

@@ -1,5 +1,6 @@
-"""JSON API for the member register under /api/v1/coops/{slug}/members: the same service functions, checks and roles
-as the pages (osuus/tenants/members/routes.py). Dates are ISO 8601."""
+"""JSON API for the member register under /api/v1/coops/{slug}/members and the person's own membership under
+/api/v1/coops/{slug}/me: the same service functions, checks and roles as the pages (osuus/tenants/members/routes.py).
+Dates are ISO 8601."""
 
 from __future__ import annotations
 
@@ -11,10 +12,12 @@ from litestar import Request, Response, delete, get, post
 from osuus.platform.api import CONFIRM_NEEDED, WRITE_SECURITY, form_from_json, invalid, iso, refused, responses
 from osuus.platform.context import CoopContext
 from osuus.platform.http import client_ip
-from osuus.platform.i18n import N_
+from osuus.platform.i18n import N_, gettext
 from osuus.tenants.members import service
+from osuus.tenants.members.routes import _my_documents
 
 NOT_POSSIBLE = N_("This decision is not possible for this member now. Their status or class has changed.")
+ALREADY_LINKED = N_("This member already has an Osuus account linked. Nothing was changed.")
 
 
 class MemberOut(msgspec.Struct):
@@ -30,6 +33,7 @@ class MemberOut(msgspec.Struct):
     left_on: str | None
     organisation: str | None
     has_account: bool
+    account_email: str  # the e-mail of the linked Osuus account ("" without one), not the contact e-mail
 
 
 class EventOut(msgspec.Struct):
@@ -84,6 +88,7 @@ def member_out(m: service.MemberView) -> MemberOut:
         left_on=iso(m.left_on),
         organisation=m.organisation,
         has_account=m.has_account,
+        account_email=m.account_email,
     )
 
 
@@ -214,4 +219,154 @@ async def api_remove_family(request: Request, coop: CoopContext, member_id: int,
     await service.remove_family_link(coop, member_id, link_id, client_ip(request))
 
 
-API_HANDLERS: list[Any] = [api_register, api_member, api_add_member, api_decide, api_add_family, api_remove_family]
+# --- linking an account, contact details --------------------------------------------------------------------------
+
+
+class AccountOut(msgspec.Struct):
+    user_id: int
+    name: str
+    email: str
+
+
+class AccountChoicesOut(msgspec.Struct):
+    member: MemberOut
+    accounts: list[AccountOut]  # people with a role in the coop whose account is not linked to a member yet
+
+
+@get(
+    "/members/{member_id:int}/account",
+    summary="The accounts that could be linked to a person in the register (people with a role here, not linked)",
+    responses=responses(),
+)
+async def api_account_choices(coop: CoopContext, member_id: int) -> AccountChoicesOut:
+    member, choices = await service.account_choices(coop, member_id)
+    return AccountChoicesOut(member_out(member), [AccountOut(c.user_id, c.name, c.email) for c in choices])
+
+
+@post(
+    "/members/{member_id:int}/account",
+    summary="Link an Osuus account to a person in the register",
+    description="Body: account_id (a user id from GET …/account: a person with a role in the coop), or email (the "
+    "e-mail of any Osuus account; a person without a role here gets the member role). A member who already has an "
+    "account: 409. Returns the member.",
+    security=WRITE_SECURITY,
+    status_code=200,
+    responses=responses(MemberDetailOut, 200, form=True, conflict="The member already has an account"),
+)
+async def api_link_account(request: Request, coop: CoopContext, member_id: int, data: dict[str, Any]) -> Response[Any]:  # type: ignore[type-arg]
+    form = form_from_json(data, names={"account_id": "account"})
+    try:
+        linked = await service.link_account(coop, member_id, form, client_ip(request))
+    except service.NotPossibleNow:
+        return refused(409, ALREADY_LINKED)
+    if not linked:
+        return invalid(form)
+    return Response(await _detail(coop, member_id), status_code=200)
+
+
+def _keep_missing(data: dict[str, Any] | None, current: dict[str, str]) -> dict[str, Any]:
+    """The body with the contact fields it leaves out filled in from what is saved: only what is sent changes."""
+    body = dict(data or {})
+    for name, value in current.items():
+        body.setdefault(name, value)
+    return body
+
+
+@post(
+    "/members/{member_id:int}/contact",
+    summary="Change a member's name, e-mail and phone in the register (the admin)",
+    description='Body: name, email, phone. A field left out keeps its value; "" empties the e-mail or the phone. '
+    "An organisation's name comes from the organisation and is not changed here. Returns the member.",
+    security=WRITE_SECURITY,
+    status_code=200,
+    responses=responses(MemberDetailOut, 200, form=True),
+)
+async def api_edit_contact(request: Request, coop: CoopContext, member_id: int, data: dict[str, Any]) -> Response[Any]:  # type: ignore[type-arg]
+    coop.require(*service.CONTACT_EDITORS)  # before reading the member: a coach is refused, not told who exists
+    member = await service.get_member(coop, member_id)
+    body = _keep_missing(data, {"name": member.name, "email": member.email, "phone": member.phone})
+    form = form_from_json(body)
+    if not await service.edit_contact(coop, member_id, form, client_ip(request)):
+        return invalid(form)
+    return Response(await _detail(coop, member_id), status_code=200)
+
+
+# --- the person's own membership --------------------------------------------------------------------------------
+
+
+class MyMembershipOut(msgspec.Struct):
+    member: MemberOut | None  # null: the person's account is not linked to this coop's register
+    history: list[EventOut]  # newest first
+
+
+class DocumentOut(msgspec.Struct):
+    title: str  # in the caller's language
+    about: str
+    href: str  # the PDF's address on the coop's pages (opened with the browser session)
+
+
+class MyDocumentsOut(msgspec.Struct):
+    member_id: int | None  # null: not linked to this coop's register, so no documents
+    documents: list[DocumentOut]
+
+
+async def _mine(coop: CoopContext) -> MyMembershipOut:
+    found = await service.my_membership(coop)
+    if found is None:
+        return MyMembershipOut(None, [])
+    return MyMembershipOut(member_out(found.member), [_event(e) for e in found.events])
+
+
+@get(
+    "/me",
+    summary="My own membership in the coop: class, status, dates, my contact details and what has happened",
+    responses=responses(),
+)
+async def api_my_membership(coop: CoopContext) -> MyMembershipOut:
+    return await _mine(coop)
+
+
+@post(
+    "/me/contact",
+    summary="Change my own e-mail and phone in the register",
+    description='Body: email, phone. A field left out keeps its value; "" empties it. The sign-in address does not '
+    "change. A person whose account is not linked to the register: 404. Returns my membership.",
+    security=WRITE_SECURITY,
+    status_code=200,
+    responses=responses(MyMembershipOut, 200, form=True),
+)
+async def api_my_contact(request: Request, coop: CoopContext, data: dict[str, Any]) -> Response[Any]:  # type: ignore[type-arg]
+    mine = await service.my_member(coop)
+    form = form_from_json(_keep_missing(data, {"email": mine.email, "phone": mine.phone} if mine else {}))
+    if not await service.update_my_contact(coop, form, client_ip(request)):
+        return invalid(form)
+    return Response(await _mine(coop), status_code=200)
+
+
+@get(
+    "/me/documents",
+    summary="My documents: the share statement, the share certificate and the membership certificate I can get now",
+    responses=responses(),
+)
+async def api_my_documents(coop: CoopContext) -> MyDocumentsOut:
+    mine = await service.my_member(coop)
+    if mine is None:
+        return MyDocumentsOut(None, [])
+    documents = await _my_documents(coop, mine)
+    return MyDocumentsOut(mine.id, [DocumentOut(gettext(d.title), gettext(d.about), d.href) for d in documents])
+
+
+API_HANDLERS: list[Any] = [
+    api_register,
+    api_member,
+    api_add_member,
+    api_decide,
+    api_add_family,
+    api_remove_family,
+    api_account_choices,
+    api_link_account,
+    api_edit_contact,
+    api_my_membership,
+    api_my_contact,
+    api_my_documents,
+]

@@ -9,7 +9,7 @@ from typing import Any
 import msgspec
 from litestar import Request, Response, get, post
 
-from osuus.platform.api import WRITE_SECURITY, form_from_json, invalid, iso, responses
+from osuus.platform.api import CONFIRM_NEEDED, WRITE_SECURITY, form_from_json, invalid, iso, refused, responses
 from osuus.platform.context import CoopContext
 from osuus.platform.dates import today
 from osuus.platform.http import Form, client_ip
@@ -52,6 +52,8 @@ class PlanOut(msgspec.Struct):
     protected_net_cents: int
     paid_cents: int
     balance_cents: int
+    cancel_reason: str  # "" unless cancelled
+    cancelled_on: str | None
 
 
 class MemberInfoOut(msgspec.Struct):
@@ -95,7 +97,40 @@ class ChangeOut(msgspec.Struct):
     on_date: str
     shares: int
     value_cents: int
-    reason: str
+    reason: str  # subscribed | refunded | transferred
+    recorded_by: str
+    counterpart: str  # a transfer: the other member's name ("" otherwise)
+    decided_by: str  # a transfer: the board meeting that approved it
+
+
+class RefundOut(msgspec.Struct):
+    """The share money owed back to a member who left."""
+
+    member: MemberInfoOut
+    left_on: str
+    owed_cents: int  # still to pay back
+    refunded_cents: int  # paid back so far (shares moved to another member are not counted)
+    due_on: str
+    status: str  # not_due | due | paid
+    last_refund_on: str | None
+    rule: PolicyOut | None  # the share fee in force on the day the member left (null: the Act's default rule)
+
+
+class FeeYearOut(msgspec.Struct):
+    """A supporting member's fee for one year."""
+
+    year: int
+    fee_cents: int
+    paid_cents: int
+    left_cents: int
+    status: str  # none (no fee) | unpaid | part (partly paid) | paid
+
+
+class FeePaymentOut(msgspec.Struct):
+    year: int
+    amount_cents: int
+    paid_on: str
+    note: str
     recorded_by: str
 
 
@@ -107,6 +142,21 @@ class StatementOut(msgspec.Struct):
     plans: list[PlanOut]
     payments: list[PaymentOut]
     changes: list[ChangeOut]
+    refund: RefundOut | None  # a member who left with share money paid
+    fee_year: FeeYearOut | None  # this year's supporting-member fee (a supporting member, or one who paid fees)
+    fees: list[FeePaymentOut]  # supporting-member fee payments, newest first
+
+
+class RefundsOut(msgspec.Struct):
+    on: str
+    refunds: list[RefundOut]  # what is owed first, the soonest due first; then those paid back, the latest first
+    owed_cents: int  # still to pay back, all together
+
+
+class FeesOut(msgspec.Struct):
+    member: MemberInfoOut
+    this_year: FeeYearOut
+    payments: list[FeePaymentOut]  # newest first
 
 
 class DeductionOut(msgspec.Struct):
@@ -157,6 +207,8 @@ def _plan(p: service.PlanView | None) -> PlanOut | None:
         protected_net_cents=p.protected_net_cents,
         paid_cents=p.paid_cents,
         balance_cents=p.balance_cents,
+        cancel_reason=p.cancel_reason,
+        cancelled_on=iso(p.cancelled_on),
     )
 
 
@@ -164,18 +216,47 @@ def _member(m: service.MemberInfo) -> MemberInfoOut:
     return MemberInfoOut(m.id, m.name, m.member_class, m.status, iso(m.joined_on), iso(m.left_on))
 
 
+def _refund(r: service.RefundView) -> RefundOut:
+    return RefundOut(
+        member=_member(r.member),
+        left_on=r.left_on.isoformat(),
+        owed_cents=r.owed_cents,
+        refunded_cents=r.refunded_cents,
+        due_on=r.due_on.isoformat(),
+        status=r.status,
+        last_refund_on=iso(r.last_refund_on),
+        rule=_policy(r.rule),
+    )
+
+
+def _fee_year(f: service.FeeYear) -> FeeYearOut:
+    return FeeYearOut(f.year, f.fee_cents, f.paid_cents, f.left_cents, f.status)
+
+
+def _fee_payment(f: service.FeePaymentView) -> FeePaymentOut:
+    return FeePaymentOut(f.year, f.amount_cents, f.paid_on.isoformat(), f.note, f.recorded_by)
+
+
 def _statement(s: service.Statement) -> StatementOut:
     return StatementOut(
         on=s.on.isoformat(),
         member=_member(s.member),
-        balance=_balance(s.balance),
+        balance=_balance(s.balance, 0 if s.has_left else None),  # one who left owes nothing more (as the pages)
         policy=_policy(s.policy),
         plans=[p for p in (_plan(p) for p in s.plans) if p is not None],
         payments=[
             PaymentOut(p.id, p.paid_on.isoformat(), p.kind, p.amount_cents, p.source, p.reference, p.recorded_by)
             for p in s.payments
         ],
-        changes=[ChangeOut(c.on_date.isoformat(), c.shares, c.value_cents, c.reason, c.recorded_by) for c in s.changes],
+        changes=[
+            ChangeOut(
+                c.on_date.isoformat(), c.shares, c.value_cents, c.reason, c.recorded_by, c.counterpart, c.decided_by
+            )
+            for c in s.changes
+        ],
+        refund=_refund(s.refund) if s.refund else None,
+        fee_year=_fee_year(s.fee_year) if s.fee_year else None,
+        fees=[_fee_payment(f) for f in s.fees],
     )
 
 
@@ -189,8 +270,10 @@ async def api_share_register(coop: CoopContext) -> ShareRegisterOut:
     return ShareRegisterOut(
         on=today().isoformat(),
         policy=_policy(register.policy),
-        rows=[RegisterRowOut(_member(r.member), _balance(r.balance), _plan(r.plan)) for r in register.rows],
-        totals=_balance(register.totals, sum(r.balance.unpaid_cents for r in register.rows)),
+        rows=[
+            RegisterRowOut(_member(r.member), _balance(r.balance, r.unpaid_cents), _plan(r.plan)) for r in register.rows
+        ],
+        totals=_balance(register.totals, sum(r.unpaid_cents for r in register.rows)),
     )
 
 
@@ -307,6 +390,129 @@ async def api_deductions(coop: CoopContext, on: str = "", net_pay: list[str] | N
     return Response(out)
 
 
+# --- refunds to members who left ------------------------------------------------------------------------------
+
+
+@get(
+    "/shares/refunds",
+    summary="The refund schedule: members who left, what is still owed to them, what was paid back, and when due",
+    responses=responses(),
+)
+async def api_refunds(coop: CoopContext) -> RefundsOut:
+    register = await service.register(coop)
+    return RefundsOut(
+        on=register.on.isoformat(),
+        refunds=[_refund(r) for r in register.refunds],
+        owed_cents=sum(r.owed_cents for r in register.refunds),
+    )
+
+
+@post(
+    "/shares/members/{member_id:int}/refunds",
+    summary="Pay back share money to a member who left",
+    description="Body: amount_cents (at most what is still owed), paid_on (ISO date, not in the future, not before "
+    "the member left), source (manual | bank), note (optional). Paying back all that is owed also returns the "
+    "member's shares. Nothing owed, or a payment plan still in progress: 409. Returns the member's statement.",
+    security=WRITE_SECURITY,
+    responses=responses(StatementOut, 201, form=True, conflict="Nothing is owed, or a payment plan is in progress"),
+)
+async def api_record_refund(request: Request, coop: CoopContext, member_id: int, data: dict[str, Any]) -> Response[Any]:  # type: ignore[type-arg]
+    form = form_from_json(data, dates=("paid_on",), cents=("amount",))
+    try:
+        if not await service.record_refund(coop, member_id, form, client_ip(request)):
+            return invalid(form)
+    except service.NotPossibleNow as problem:
+        return refused(409, problem.message)
+    return Response(_statement(await service.member_statement(coop, member_id)), status_code=201)
+
+
+# --- the supporting-member fee -------------------------------------------------------------------------------
+
+
+def _fees(s: service.Statement) -> FeesOut:
+    year = s.fee_year or service.FeeYear(s.on.year, 0, 0)  # a supporting member always has one
+    return FeesOut(member=_member(s.member), this_year=_fee_year(year), payments=[_fee_payment(f) for f in s.fees])
+
+
+@get(
+    "/shares/members/{member_id:int}/fees",
+    summary="A supporting member's fee: this year's fee and what is paid, and every fee payment",
+    description="Only for a supporting member (anyone else: 404).",
+    responses=responses(),
+)
+async def api_fees(coop: CoopContext, member_id: int) -> FeesOut:
+    return _fees(await service.fee_form(coop, member_id))
+
+
+@post(
+    "/shares/members/{member_id:int}/fees",
+    summary="Record a supporting member's fee payment for a year",
+    description="Body: year (2000 to next year), amount_cents (at most what is left of that year's fee), paid_on "
+    "(ISO date, not in the future), note (optional). Only for a supporting member (anyone else: 404). Returns the "
+    "member's fees.",
+    security=WRITE_SECURITY,
+    responses=responses(FeesOut, 201, form=True),
+)
+async def api_record_fee(request: Request, coop: CoopContext, member_id: int, data: dict[str, Any]) -> Response[Any]:  # type: ignore[type-arg]
+    form = form_from_json(data, dates=("paid_on",), cents=("amount",))
+    if not await service.record_fee(coop, member_id, form, client_ip(request)):
+        return invalid(form)
+    return Response(_fees(await service.fee_form(coop, member_id)), status_code=201)
+
+
+# --- cancelling a plan, moving shares ------------------------------------------------------------------------------
+
+
+@post(
+    "/shares/members/{member_id:int}/plans/{plan_id:int}/cancel",
+    summary="Cancel a payment plan in progress, with the reason",
+    description='Body: reason, and "confirm": true (this cannot be undone; without it the answer is 409 and nothing '
+    "changes). The payments made under the plan stay, and what is unpaid stays unpaid (a new plan can be made). "
+    "A plan not in progress any more: 409. Returns the member's statement.",
+    security=WRITE_SECURITY,
+    status_code=200,
+    responses=responses(
+        StatementOut, 200, form=True, conflict='Not in progress any more, or irreversible without "confirm": true'
+    ),
+)
+async def api_cancel_plan(
+    request: Request,  # type: ignore[type-arg]
+    coop: CoopContext,
+    member_id: int,
+    plan_id: int,
+    data: dict[str, Any],
+) -> Response[Any]:
+    form = form_from_json(data)
+    confirmed = form.values.pop("confirm", "") == "yes"
+    found = await service.plan_to_cancel(coop, member_id, plan_id)  # the roles, and this member's plan (else 404)
+    if found.plan.status != "active":
+        return refused(409, service.PLAN_NOT_ACTIVE)
+    if not confirmed:
+        return refused(409, CONFIRM_NEEDED)
+    try:
+        if not await service.cancel_plan(coop, member_id, plan_id, form, client_ip(request)):
+            return invalid(form)
+    except service.NotPossibleNow as problem:  # cancelled or paid meanwhile
+        return refused(409, problem.message)
+    return Response(_statement(await service.member_statement(coop, member_id)), status_code=200)
+
+
+@post(
+    "/shares/members/{member_id:int}/transfers",
+    summary="Move paid shares from this member to another member, after the board approved it",
+    description="Body: receiver_id (an active member, trial member or supporting member), shares (1 or more, at most "
+    "what the member has), on_date (ISO date, not in the future), decided_by (the board meeting that approved it). "
+    "Only paid shares move; the paid money moves with them. Returns the giving member's statement.",
+    security=WRITE_SECURITY,
+    responses=responses(StatementOut, 201, form=True),
+)
+async def api_transfer(request: Request, coop: CoopContext, member_id: int, data: dict[str, Any]) -> Response[Any]:  # type: ignore[type-arg]
+    form = form_from_json(data, dates=("on_date",), names={"receiver_id": "receiver"})
+    if not await service.transfer_shares(coop, member_id, form, client_ip(request)):
+        return invalid(form)
+    return Response(_statement(await service.member_statement(coop, member_id)), status_code=201)
+
+
 API_HANDLERS: list[Any] = [
     api_share_register,
     api_policy,
@@ -315,4 +521,10 @@ API_HANDLERS: list[Any] = [
     api_create_plan,
     api_record_payment,
     api_deductions,
+    api_refunds,
+    api_record_refund,
+    api_fees,
+    api_record_fee,
+    api_cancel_plan,
+    api_transfer,
 ]

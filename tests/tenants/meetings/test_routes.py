@@ -682,3 +682,24 @@ async def test_the_rules_page(mc: MeetCoop) -> None:
         await clear_rules(mc.id)
     for role in ("coach", "member"):
         assert (await mc.browsers[role].get(f"/c/{mc.slug}/meetings/rules")).status_code == 403
+
+
+@pytest.mark.parametrize("value", ["9" * 30, "²", "-1", "1.5"])
+async def test_odd_numbers_in_forms_are_refused_with_a_message(mc: MeetCoop, value: str) -> None:
+    meeting, (anna,) = await _general_with_people(mc, 1)
+    await make_attendance(mc.id, meeting, anna)
+    item = await make_item(mc.id, meeting, "Numerot")
+    base = f"/c/{mc.slug}/meetings/{meeting}"
+    before = await snapshot(mc.id)
+    b = mc.browsers["admin"]
+
+    person = await b.post(f"{base}/attendance", {"member_id": value, "mode": "in_person"})
+    holder = await b.post(f"{base}/attendance", {"member_id": str(anna), "mode": "proxy", "proxy_holder_id": value})
+    moved = await b.post(f"{base}/items/{item}/move", {"position": value})
+    rules = await b.post(f"/c/{mc.slug}/meetings/rules", {"general_notice_min_days": value})
+    huge = await b.get(f"{base}/items/{'9' * 30}/edit")
+
+    assert [r.status_code for r in (person, holder, moved, rules, huge)] == [400, 400, 400, 400, 404]
+    assert "Choose the person from the list" in person.text
+    assert "Choose the new place from the list" in moved.text
+    assert await snapshot(mc.id) == before

@@ -38,6 +38,7 @@ def member_json(member_id: int, name: str, **changes: Any) -> dict[str, Any]:
         "left_on": None,
         "organisation": None,
         "has_account": False,
+        "account_email": "",
     }
     out.update(changes)
     return out

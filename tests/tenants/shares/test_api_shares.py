@@ -90,6 +90,8 @@ async def test_policy_plan_payment_register_and_deductions(place: ApiPlace) -> N
             "protected_net_cents": 90000,
             "paid_cents": 0,
             "balance_cents": 10000,
+            "cancel_reason": "",
+            "cancelled_on": None,
         }
     ]
     assert statement["changes"] == [
@@ -99,9 +101,12 @@ async def test_policy_plan_payment_register_and_deductions(place: ApiPlace) -> N
             "value_cents": 10000,
             "reason": "subscribed",
             "recorded_by": f"Board {place.slug}",
+            "counterpart": "",
+            "decided_by": "",
         }
     ]
     assert statement["policy"] == policy
+    assert (statement["refund"], statement["fee_year"], statement["fees"]) == (None, None, [])
 
     paid = await admin.post(
         f"{base(place)}/members/{aino}/payments",
