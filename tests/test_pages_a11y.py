@@ -245,6 +245,37 @@ PAGES = [
     Spec("my-membership-contact-done", "reg_member", "/c/{reg_slug}/me?done=contact"),
     Spec("my-documents", "reg_member", "/c/{reg_slug}/me/documents"),
     Spec("my-documents-unlinked", "reg_unlinked", "/c/{reg_slug}/me/documents"),
+    # The catalogue, the public shop, its requests and the customers (the register coop; site data from
+    # _catalogue_site).
+    Spec("catalogue", "reg", "/c/{reg_slug}/catalogue"),
+    Spec("catalogue-member", "reg_member", "/c/{reg_slug}/catalogue"),
+    Spec("catalogue-inactive", "reg", "/c/{reg_slug}/catalogue?show=inactive"),
+    Spec("catalogue-new", "reg", "/c/{reg_slug}/catalogue/new"),
+    Spec("catalogue-item", "reg", "/c/{reg_slug}/catalogue/{cat_item}"),
+    Spec("catalogue-item-done", "reg", "/c/{reg_slug}/catalogue/{cat_item}?done=added"),
+    Spec("catalogue-item-product", "reg", "/c/{reg_slug}/catalogue/{cat_product}"),
+    Spec("catalogue-item-off-sale", "reg", "/c/{reg_slug}/catalogue/{cat_off}"),
+    Spec("catalogue-item-member", "reg_member", "/c/{reg_slug}/catalogue/{cat_item}"),
+    Spec("catalogue-edit", "reg", "/c/{reg_slug}/catalogue/{cat_item}/edit"),
+    Spec("catalogue-deactivate", "reg", "/c/{reg_slug}/catalogue/{cat_item}/deactivate"),
+    Spec("catalogue-photo", "reg", "/c/{reg_slug}/catalogue/{cat_item}/photo"),
+    Spec("catalogue-photo-new", "reg", "/c/{reg_slug}/catalogue/{cat_product}/photo"),
+    Spec("shop", "anon", "/shop/{reg_slug}"),
+    Spec("shop-signed-in", "reg_member", "/shop/{reg_slug}"),
+    Spec("shop-empty", "anon", "/shop/{solo_slug}"),
+    Spec("shop-request", "anon", "/shop/{reg_slug}/request?item={cat_item}"),
+    Spec("shop-not-found", "anon", "/shop/{closed_slug}", 404),
+    Spec("requests", "reg", "/c/{reg_slug}/requests"),
+    Spec("requests-empty", "reg", "/c/{reg_slug}/requests?status=handled"),
+    Spec("request", "reg", "/c/{reg_slug}/requests/{cat_request}"),
+    Spec("request-done", "reg", "/c/{reg_slug}/requests/{cat_request}?done=handled"),
+    Spec("request-spam", "reg", "/c/{reg_slug}/requests/{cat_spam}"),
+    Spec("customers", "reg", "/c/{reg_slug}/customers"),
+    Spec("customers-search-empty", "reg", "/c/{reg_slug}/customers?q=ei-ketaan"),
+    Spec("customers-new", "reg", "/c/{reg_slug}/customers/new"),
+    Spec("customers-new-from-request", "reg", "/c/{reg_slug}/customers/new?request={cat_request}"),
+    Spec("customer-edit", "reg", "/c/{reg_slug}/customers/{cat_customer}/edit"),
+    Spec("customer-edit-done", "reg", "/c/{reg_slug}/customers/{cat_customer}/edit?done=added"),
 ]
 SCREENSHOT_PAGES = [
     "home",
@@ -310,6 +341,14 @@ SCREENSHOT_PAGES = [
     "shares-plan-cancel",
     "member-account",
     "my-documents",
+    "catalogue",
+    "catalogue-item",
+    "catalogue-new",
+    "shop",
+    "shop-request",
+    "request",
+    "customers",
+    "customer-edit",
 ]
 
 
@@ -330,6 +369,7 @@ class FormState:
     errors: bool = True  # the result shows the error summary (T7)
     field_errors: bool = True  # … and the title starts with "Error:"
     join_hits: int | None = None  # applications already sent from this address (the /join rate limit)
+    shop_hits: int | None = None  # requests already sent from this address (the /shop rate limit)
 
 
 FORMS = [
@@ -526,6 +566,69 @@ FORMS = [
         "/c/{reg_slug}/me/contact",
         fill=(("#email", "not an address"), ("#phone", "call me")),
     ),
+    # The catalogue, the shop's request form (empty, a bad business ID, sent, over the limit) and customers.
+    FormState("catalogue-new", "reg", "/c/{reg_slug}/catalogue/new"),
+    FormState(
+        "catalogue-new-credit-for-product",
+        "reg",
+        "/c/{reg_slug}/catalogue/new",
+        fill=(
+            ("#kind-product", "check"),
+            ("#name_fi", "Kuivattu minttu"),
+            ("#description_fi", "Minttua."),
+            ("#category", "herbs_food"),
+            ("#price", "4,90"),
+            ("#household_credit", "check"),
+            ("#labour_share", "120"),
+        ),
+    ),
+    FormState("catalogue-edit", "reg", "/c/{reg_slug}/catalogue/{cat_item}/edit"),
+    FormState("catalogue-photo", "reg", "/c/{reg_slug}/catalogue/{cat_product}/photo"),
+    FormState("shop-request", "anon", "/shop/{reg_slug}/request"),
+    FormState(
+        "shop-request-business",
+        "anon",
+        "/shop/{reg_slug}/request",
+        fill=(
+            ("#kind-business", "check"),
+            ("#name", "Pekka Yrittäjä"),
+            ("#business_id", "1234567-8"),
+            ("#email", "pekka-{uniq}@example.fi"),
+            ("#wished_from", "1.1.2020"),
+        ),
+    ),
+    FormState(
+        "shop-request-sent",
+        "anon",
+        "/shop/{reg_slug}/request",
+        status=200,
+        errors=False,
+        fill=(("#name", "Hilla Asiakas"), ("#email", "asiakas-{uniq}@example.fi"), ("#message", "Paljonko maksaa?")),
+        shop_hits=0,
+    ),
+    FormState(
+        "shop-request-limited",
+        "anon",
+        "/shop/{reg_slug}/request",
+        status=429,
+        errors=False,
+        fill=(("#name", "Hilla Asiakas"), ("#email", "asiakas-{uniq}@example.fi"), ("#message", "Paljonko maksaa?")),
+        shop_hits=5,  # catalogue.storefront.REQUEST_LIMIT
+    ),
+    FormState("customers-new", "reg", "/c/{reg_slug}/customers/new"),
+    FormState(
+        "customers-new-company",
+        "reg",
+        "/c/{reg_slug}/customers/new",
+        fill=(
+            ("#kind-company", "check"),
+            ("#name", "Puu ja Pelti Oy"),
+            ("#business_id", "1234567-8"),
+            ("#einvoice_address", "0037 väärin"),
+            ("#postcode", "334"),
+        ),
+    ),
+    FormState("customer-edit", "reg", "/c/{reg_slug}/customers/{cat_customer}/edit"),
 ]
 
 
@@ -1040,6 +1143,86 @@ async def _meeting_site(values: dict[str, Any]) -> dict[str, int]:
     return ids
 
 
+async def _catalogue_site(values: dict[str, Any]) -> dict[str, Any]:
+    """The register coop's catalogue (a service with a photo and the tax credit, a product without a Swedish name,
+    one off sale), a storefront request from a business, a spam request, and a company customer."""
+    import io
+    from decimal import Decimal
+
+    from PIL import Image
+
+    from osuus.platform.reference.tables import Category
+    from osuus.platform.tenancy import coop_unit, public_unit
+    from osuus.tenants.catalogue import photos
+    from osuus.tenants.catalogue.tables import CatalogueItem, OrderRequest, OrderRequestLine
+    from osuus.tenants.customers.tables import Customer
+
+    coop_id = values["reg_id"]
+    async with public_unit():
+        categories = {r["slug"]: r["id"] for r in await Category.select(Category.id, Category.slug).run()}
+    items = {
+        # key: (fi, sv, en, kind, category, unit, cents, vat, labour share, active)
+        "cat_item": ("Pihatyöt", "Trädgårdsarbete", "Garden work", "service", "gardening", "hour", 3600, "general",
+                     100, True),
+        "cat_product": ("Kuivattu nokkonen", "", "Dried nettle", "product", "herbs_food", "piece", 590,
+                        "reduced_food", 0, True),
+        "cat_off": ("Lumityöt", "Snöarbete", "Snow work", "service", "gardening", "hour", 3400, "general", 100, False),
+    }  # fmt: skip
+    ids: dict[str, Any] = {}
+    async with coop_unit(coop_id):
+        for key, (fi, sv, en, kind, category, unit, cents, vat_code, share, active) in items.items():
+            rows = (
+                await CatalogueItem.insert(
+                    CatalogueItem(
+                        coop=coop_id, kind=kind, name_fi=fi, name_sv=sv, name_en=en,
+                        description_fi=f"{fi}: teemme huolellisesti.\nKysy lisää.", description_en=f"{en}, done well.",
+                        category=categories[category], unit=unit, price_cents=cents, vat_code=vat_code,
+                        household_credit=share > 0, labour_share=share, active=active, public=True,
+                    )
+                )
+                .returning(CatalogueItem.id)
+                .run()
+            )  # fmt: skip
+            ids[key] = int(rows[0]["id"])
+        out = io.BytesIO()
+        Image.new("RGB", (320, 200), (40, 120, 60)).save(out, format="PNG")
+        name = photos.store(coop_id, ids["cat_item"], out.getvalue(), photos.Image("png"))
+        await CatalogueItem.update({CatalogueItem.photo: name}).where(CatalogueItem.id == ids["cat_item"]).run()
+        for key, status, who in (("cat_request", "new", "Pekka Pyytäjä"), ("cat_spam", "spam", "Roskaposti Robotti")):
+            rows = (
+                await OrderRequest.insert(
+                    OrderRequest(
+                        coop=coop_id, status=status, kind="business", name=who, company="Pyytäjä Oy",
+                        business_id="1234567-1", email=f"{key}@example.fi", phone="040 111 2222",
+                        street="Kuusitie 3", postcode="33470", city="Ylöjärvi", wished_from=dt.date.today(),
+                        wished_to=dt.date.today() + dt.timedelta(days=7), message="Piha pitäisi siistiä.\nKiitos!",
+                    )
+                )
+                .returning(OrderRequest.id)
+                .run()
+            )  # fmt: skip
+            ids[key] = int(rows[0]["id"])
+            await OrderRequestLine.insert(
+                OrderRequestLine(
+                    coop=coop_id, request=ids[key], item=ids["cat_item"], quantity=Decimal("2.5"), name="Pihatyöt",
+                    unit="hour", price_cents=3600, vat_code="general",
+                )
+            ).run()  # fmt: skip
+        rows = (
+            await Customer.insert(
+                Customer(
+                    coop=coop_id, kind="company", name="Puu ja Pelti Oy", contact_name="Pirjo Pelti",
+                    email="pirjo@puujapelti.example", street="Tehdaskatu 1", postcode="33100", city="Tampere",
+                    business_id="1234567-1", einvoice_address="003712345671", einvoice_operator="003721291126",
+                )
+            )
+            .returning(Customer.id)
+            .run()
+        )  # fmt: skip
+        ids["cat_customer"] = int(rows[0]["id"])
+    return ids
+
+
 @pytest.fixture(scope="session")
 async def site(world: World) -> Site:
     a = world.a
@@ -1076,6 +1259,7 @@ async def site(world: World) -> Site:
     values.update(await _vote_site(values))
     values.update(await _meeting_site(values))
     values.update(await _share_site(values))
+    values.update(await _catalogue_site(values))
     site = Site(values)
     site.values["emails"] = {
         "admin": a.emails["admin"],
@@ -1230,8 +1414,9 @@ async def test_page_has_no_axe_violations(spec: Spec, contexts: dict[str, Any], 
 
 
 @contextlib.contextmanager
-def _join_hits(hits: int | None) -> Iterator[None]:
-    """Set how many applications this address has sent within the hour (None: leave the counter alone)."""
+def _join_hits(hits: int | None, form: str = "join") -> Iterator[None]:
+    """Set how many applications (or, with form="shop", shop requests) this address has sent within the hour
+    (None: leave the counter alone)."""
     if hits is None:
         yield
         return
@@ -1240,7 +1425,7 @@ def _join_hits(hits: int | None) -> Iterator[None]:
     from osuus.platform.ratelimit import Limiter
 
     client = redis.Redis.from_url(os.environ["REDIS_URL"])
-    key = f"{Limiter(None).prefix}:join:127.0.0.1"
+    key = f"{Limiter(None).prefix}:{form}:127.0.0.1"
     try:
         client.delete(key)
         if hits:
@@ -1276,7 +1461,7 @@ async def test_form_state_has_no_axe_violations(
                 await control.select_option(await site.url(value))
             else:
                 await control.fill(await site.url(value))
-        with _join_hits(state.join_hits):
+        with _join_hits(state.join_hits), _join_hits(state.shop_hits, "shop"):
             async with page.expect_navigation() as navigation:
                 await form.locator("button[type=submit]").last.click()
             result = await navigation.value

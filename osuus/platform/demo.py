@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from stdnum.fi import ytunnus
 
+from osuus.platform.demo_catalogue import load_catalogue_demo
 from osuus.platform.demo_coop import load_coop_demo
 from osuus.platform.passwords import hash_password
 from osuus.platform.tables import (
@@ -222,4 +223,5 @@ async def load_demo() -> bool:
                 from osuus.tenants.meetings.demo import load_meeting_demo
 
                 await load_meeting_demo(coop_id, author)
+    await load_catalogue_demo(coops, orgs)
     return True

@@ -19,15 +19,17 @@ import pytest
 
 from osuus.platform.tenancy import coop_unit
 from osuus.tenants.members.tables import Member
-from tests.fixtures import ROLES, ApiClient, World, api_client
+from tests.fixtures import ROLES, ApiClient, World, api_client, grant, make_coop, make_region, make_user
 from tests.isolation_registry import covered
 from tests.tenants.governance.conftest import make_seat
 from tests.tenants.members.conftest import link, make_member
-from tests.tenants.shares.conftest import add_plan, add_policy, subscribe
+from tests.tenants.shares.conftest import add_plan, add_policy, pay, subscribe
+from tests.tenants.shares.conftest import make_member as make_share_member
 
 API = "/api/v1/coops/{slug:str}"
 VIEWERS = ("admin", "board", "coach")
 DECIDERS = ("admin", "board")
+ADMIN = ("admin",)
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,18 @@ ROUTES = (
     Route("POST", f"{API}/shares/members/{{member_id:int}}/plans", DECIDERS, 404, body="plan"),
     Route("POST", f"{API}/shares/members/{{member_id:int}}/payments", DECIDERS, 404, body="payment"),
     Route("GET", f"{API}/shares/deductions", VIEWERS),
+    Route("GET", f"{API}/members/{{member_id:int}}/account", ADMIN, 404),
+    Route("POST", f"{API}/members/{{member_id:int}}/account", ADMIN, 404, body="account"),
+    Route("POST", f"{API}/members/{{member_id:int}}/contact", ADMIN, 404, body="contact"),
+    Route("GET", f"{API}/me"),
+    Route("POST", f"{API}/me/contact", ROLES, 404, body="mycontact"),  # coop A's people are not in its register
+    Route("GET", f"{API}/me/documents"),
+    Route("GET", f"{API}/shares/refunds", VIEWERS),
+    Route("POST", f"{API}/shares/members/{{member_id:int}}/refunds", DECIDERS, 404, body="refund"),
+    Route("GET", f"{API}/shares/members/{{member_id:int}}/fees", DECIDERS, 404),
+    Route("POST", f"{API}/shares/members/{{member_id:int}}/fees", DECIDERS, 404, body="fee"),
+    Route("POST", f"{API}/shares/members/{{member_id:int}}/plans/{{plan_id:int}}/cancel", DECIDERS, 404, body="cancel"),
+    Route("POST", f"{API}/shares/members/{{member_id:int}}/transfers", DECIDERS, 404, body="transfer"),
     Route("GET", f"{API}/board"),
     Route("POST", f"{API}/board/seats", DECIDERS, 400, body="seat"),
     Route("POST", f"{API}/board/seats/{{seat_id:int}}/end", DECIDERS, 404, body="end"),
@@ -67,7 +81,16 @@ ROUTES = (
 covered(*((r.method, r.path) for r in ROUTES))
 
 _PARAM = re.compile(r"\{(\w+):\w+\}")
-B_NAMES = ("B:n API-hakija", "B:n API-jäsen", "B:n API-sukulainen", "B:n API-hallitus")
+B_NAMES = (
+    "B:n API-hakija",
+    "B:n API-jäsen",
+    "B:n API-sukulainen",
+    "B:n API-hallitus",
+    "B:n API-tukija",
+    "B:n API-osakas",
+    "B:n API-eronnut",
+    "B:n API-tili",
+)
 
 
 @dataclass(frozen=True)
@@ -77,6 +100,11 @@ class Ids:
     relative: int
     link: int
     seat: int
+    plan: int = 0  # the person's share plan (wage deduction, unpaid)
+    supporter: int = 0  # a supporting member (the fee routes)
+    holder: int = 0  # a member with one paid share (transfers)
+    leaver: int = 0  # a member who left with share money paid (refunds)
+    email: str = ""  # an Osuus account with no role anywhere, free to be linked
 
 
 async def _objects(coop_id: int, prefix: str) -> Ids:
@@ -85,10 +113,19 @@ async def _objects(coop_id: int, prefix: str) -> Ids:
     relative = await make_member(coop_id, f"{prefix} API-sukulainen")
     link_id = await link(coop_id, person, relative)
     seat = await make_seat(coop_id, f"{prefix} API-hallitus", member_id=person)
-    await add_policy(coop_id, dt.date(2026, 1, 1), 5000)
+    await add_policy(coop_id, dt.date(2026, 1, 1), 5000, supporting=2000)
     await subscribe(coop_id, person, 1, 5000)
-    await add_plan(coop_id, person, 5000, 1000, 50000)
-    return Ids(applicant, person, relative, link_id, seat)
+    plan = await add_plan(coop_id, person, 5000, 1000, 50000)
+    supporter = await make_member(coop_id, f"{prefix} API-tukija", "supporting")
+    holder = await make_member(coop_id, f"{prefix} API-osakas")
+    await subscribe(coop_id, holder, 1, 5000)
+    await pay(coop_id, holder, 5000)
+    leaver = await make_share_member(coop_id, f"{prefix} API-eronnut", left_on=dt.date(2025, 3, 15))
+    await subscribe(coop_id, leaver, 1, 5000, on=dt.date(2025, 1, 20))
+    await pay(coop_id, leaver, 5000, on=dt.date(2025, 1, 21))
+    email = f"api-tili-{secrets.token_hex(4)}@example.fi"
+    await make_user(email, name=f"{prefix} API-tili")
+    return Ids(applicant, person, relative, link_id, seat, plan, supporter, holder, leaver, email)
 
 
 @pytest.fixture(scope="module")
@@ -117,8 +154,24 @@ async def clients(app: Any, world: World) -> AsyncIterator[dict[str, ApiClient]]
 
 
 def url(route: Route, slug: str, ids: Ids) -> str:
-    member = ids.applicant if "decisions" in route.path else ids.person
-    values = {"slug": slug, "member_id": member, "action": "admit", "link_id": ids.link, "seat_id": ids.seat}
+    """The route with the ids of the objects it is about (a supporting member for the fees, and so on)."""
+    member = ids.person
+    for part, other in (
+        ("/decisions/", ids.applicant),
+        ("/fees", ids.supporter),
+        ("/refunds", ids.leaver),
+        ("/transfers", ids.holder),
+    ):
+        if part in route.path:
+            member = other
+    values = {
+        "slug": slug,
+        "member_id": member,
+        "action": "admit",
+        "link_id": ids.link,
+        "seat_id": ids.seat,
+        "plan_id": ids.plan,
+    }
     return _PARAM.sub(lambda m: str(values[m.group(1)]), route.path)
 
 
@@ -137,11 +190,19 @@ def body(name: str, ids: Ids, attack: bool) -> dict[str, Any]:
         "seat": {"member_id": ids.person, "role": "member", "kind": "relative", "term_start": "2026-01-01"},
         "end": {"term_end": "2026-01-31"},
         "target": {"seats": {"partial_work_ability": 1, "job_coach": 1, "unit_director": 1, "relative": 1, "other": 1}},
+        "account": {"email": ids.email},
+        "contact": {"name": f"Murto {token}", "email": f"murto-{token}@example.fi", "phone": "040 000 0000"},
+        "mycontact": {"email": f"murto-{token}@example.fi", "phone": "040 000 0000"},
+        "refund": {"amount_cents": 100, "paid_on": "2026-02-01", "source": "bank"},
+        "fee": {"year": 2026, "amount_cents": 100, "paid_on": "2026-02-01"},
+        "cancel": {"reason": f"Murto {token}", "confirm": True},
+        "transfer": {"receiver_id": ids.relative, "shares": 1, "on_date": "2026-02-01", "decided_by": "Murto"},
     }
     attacks: dict[str, dict[str, Any]] = {
         "member": {"kind": "person", "name": "", "member_class": "member", "on_date": "2026-02-01"},
         "policy": {"valid_from": "ei päivä", "share_price_cents": 100, "shares_required": 1, "decided_by": "Murto"},
         "target": {"seats": {"partial_work_ability": "x"}},
+        "mycontact": {"email": "ei-osoite"},
     }  # the seat: B's member in A's new seat is not on A's list (400); the others name B's ids (404)
     data = dict(attacks.get(name, valid[name]) if attack else valid[name])
     data.update(coop_id=0, coop="b")
@@ -269,3 +330,74 @@ async def test_own_coop_reads_show_only_own_rows(
     assert a_ids.seat in seats and b_ids.seat not in seats
     for response in (await admin.get(f"{base}/members/{a_ids.person}"), await admin.get(f"{base}/board")):
         assert_no_b(response, world)
+
+
+async def test_bodies_naming_other_coops_objects_are_refused(
+    clients: dict[str, ApiClient], world: World, a_ids: Ids, b_ids: Ids
+) -> None:
+    """Coop A's own URLs with coop B's ids in the body or in the rest of the path: refused, nothing changed."""
+    admin = clients["admin"]
+    base = f"/api/v1/coops/{world.a.slug}"
+    before = await both(world)
+    transfer = await admin.post(
+        f"{base}/shares/members/{a_ids.holder}/transfers",
+        {"receiver_id": b_ids.relative, "shares": 1, "on_date": "2026-02-01", "decided_by": "Murto"},
+    )
+    assert transfer.status_code == 400
+    assert transfer.json() == {"errors": {"receiver_id": "Choose the member who gets the shares"}}
+    account = await admin.post(f"{base}/members/{a_ids.person}/account", {"account_id": world.b.users["coach"]})
+    assert account.status_code == 400
+    assert account.json() == {"errors": {"account_id": "Choose a person from the list"}}
+    cancel = await admin.post(
+        f"{base}/shares/members/{a_ids.person}/plans/{b_ids.plan}/cancel", {"reason": "Murto", "confirm": True}
+    )
+    assert cancel.status_code == 404
+    for response in (transfer, account, cancel):
+        assert_no_b(response, world)
+    assert await both(world) == before
+
+
+async def test_own_membership_is_only_this_coops(app: Any) -> None:
+    """/me reads and changes the person's row in the coop of the URL only, never their row in another coop."""
+    region = await make_region()
+    (one, one_slug), (two, two_slug) = await make_coop(region), await make_coop(region)
+    both_user = await make_user(f"kaksi-{secrets.token_hex(3)}@example.fi", name="Kaksi Koop")
+    other_user = await make_user(f"toinen-{secrets.token_hex(3)}@example.fi", name="Vain Toisessa")
+    for coop_id in (one, two):
+        await grant(coop_id, both_user, "member")
+    await grant(one, other_user, "member")  # a role in one, but in the register of two only
+    mine_one = await make_member(one, "Kaksi Yksi", user_id=both_user)
+    mine_two = await make_member(two, "Kaksi Kaksi", user_id=both_user, email="kaksi@example.fi")
+    await make_member(two, "Vain Kaksi", user_id=other_user)
+    tables = await coop_tables()
+    clients = [await api_client(app, both_user), await api_client(app, other_user)]
+    try:
+        two_before = await rows_of(two, tables)
+        linked, unlinked = clients
+        me = (await linked.get(f"/api/v1/coops/{one_slug}/me")).json()
+        assert me["member"]["id"] == mine_one and me["member"]["name"] == "Kaksi Yksi"
+        documents = (await linked.get(f"/api/v1/coops/{one_slug}/me/documents")).json()
+        assert documents["member_id"] == mine_one
+        assert all(
+            d["href"].startswith(f"/c/{one_slug}/") and str(mine_two) not in d["href"] for d in documents["documents"]
+        )
+        saved = await linked.post(f"/api/v1/coops/{one_slug}/me/contact", {"email": "uusi@example.fi"})
+        assert saved.status_code == 200 and saved.json()["member"]["email"] == "uusi@example.fi"
+        assert "Kaksi Kaksi" not in saved.text and "kaksi@example.fi" not in saved.text
+
+        one_before = await rows_of(one, tables)
+        assert (await unlinked.get(f"/api/v1/coops/{one_slug}/me")).json() == {"member": None, "history": []}
+        assert (await unlinked.get(f"/api/v1/coops/{one_slug}/me/documents")).json() == {
+            "member_id": None,
+            "documents": [],
+        }
+        refused = await unlinked.post(f"/api/v1/coops/{one_slug}/me/contact", {"email": "murto@example.fi"})
+        assert refused.status_code == 404
+        for path in ("/me", "/me/documents"):
+            assert (await unlinked.get(f"/api/v1/coops/{two_slug}{path}")).status_code == 403
+        assert (await unlinked.post(f"/api/v1/coops/{two_slug}/me/contact", {"phone": "040 1"})).status_code == 403
+        assert await rows_of(one, tables) == one_before
+        assert await rows_of(two, tables) == two_before
+    finally:
+        for client in clients:
+            await client.close()

@@ -392,3 +392,18 @@ async def test_openapi_schema_lists_the_new_endpoints(browser: Browser) -> None:
                 assert operation["security"] == [{"BearerToken": []}], (path, method)
                 assert "400" in operation["responses"], (path, method)
     assert "409" in schema["paths"][f"{api}/members/{{member_id}}/account"]["post"]["responses"]
+
+
+@pytest.mark.parametrize("value", ["9" * 30, "²", "-1", "1.5", 10**30, -1, 1.5])
+async def test_odd_account_ids_are_refused_never_500(place: ApiPlace, value: Any) -> None:
+    aino = await make_member(place.id, "Aino Aalto")
+    before = await snapshot(place.id)
+    response = await place.api["admin"].post(f"{base(place)}/members/{aino}/account", {"account_id": value})
+    assert response.status_code == 400, response.text
+    assert response.json() == {"errors": {"account_id": "Choose a person from the list"}}
+    huge = "9" * 30
+    for path in (f"/members/{huge}/account", f"/members/{huge}/contact"):
+        got = await place.api["admin"].post(base(place) + path, {"phone": "040 123 4567"})
+        assert got.status_code == 404, (path, got.text)
+    assert (await place.api["admin"].get(f"{base(place)}/members/{huge}/account")).status_code == 404
+    assert await snapshot(place.id) == before
