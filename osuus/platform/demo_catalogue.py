@@ -200,9 +200,12 @@ async def load_catalogue_demo(coops: dict[str, int], orgs: dict[str, int]) -> No
     """Catalogues of Taidokkaat and Yrttivillitys, Taidokkaat's customers and a storefront request."""
     categories = await _categories()
     async with public_unit():
-        city = await Organisation.select(Organisation.name, Organisation.business_id).where(
-            Organisation.id == orgs["ylojarvi"]
-        ).first().run()
+        city = (
+            await Organisation.select(Organisation.name, Organisation.business_id)
+            .where(Organisation.id == orgs["ylojarvi"])
+            .first()
+            .run()
+        )
     assert city is not None
     taidokkaat = coops["taidokkaat"]
     async with coop_unit(taidokkaat):

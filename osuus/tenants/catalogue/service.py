@@ -330,10 +330,10 @@ def check_item_form(form: Form, choices: list[CategoryView]) -> ItemValues | Non
 async def add_item(ctx: CoopContext, form: Form, ip: str) -> int | None:
     """A new item, active; public when the form says so. None when the form has mistakes (nothing written)."""
     ctx.require(*EDITORS)
-    values = check_item_form(form, await categories())
-    if values is None:
-        return None
     async with coop_unit(ctx.id, ctx.viewer.id):
+        values = check_item_form(form, await categories())
+        if values is None:
+            return None
         fields = {column._meta.name: value for column, value in values.columns().items()}
         row = CatalogueItem(coop=ctx.id, updated_by=ctx.viewer.id, **fields)
         rows = await CatalogueItem.insert(row).returning(CatalogueItem.id).run()
@@ -355,12 +355,10 @@ async def edit_item(ctx: CoopContext, item_id: int, form: Form, ip: str) -> bool
     """Save the changed item. False when the form has mistakes (nothing written); 404 for another coop's id."""
     ctx.require(*EDITORS)
     async with coop_unit(ctx.id, ctx.viewer.id):
-        await item_in_unit(ctx.id, ctx.region_id, item_id)
-    values = check_item_form(form, await categories())
-    if values is None:
-        return False
-    async with coop_unit(ctx.id, ctx.viewer.id):
         old = await item_in_unit(ctx.id, ctx.region_id, item_id)
+        values = check_item_form(form, await categories())
+        if values is None:
+            return False
         await (
             CatalogueItem.update(
                 {
@@ -423,15 +421,14 @@ async def save_photo(ctx: CoopContext, item_id: int, data: bytes, form: Form, ip
     """Store a PNG or JPEG photo (at most 2 MB) of the item, in place of the old one. False: the reason is in the
     form (field "photo") and nothing changed."""
     ctx.require(*EDITORS)
-    async with coop_unit(ctx.id, ctx.viewer.id):
-        await item_in_unit(ctx.id, ctx.region_id, item_id)
-    image = photos.check(data, form)
-    if image is None:
-        return False
-    name = photos.store(ctx.id, item_id, data, image)
+    name = ""
     try:
         async with coop_unit(ctx.id, ctx.viewer.id):
             old = await _photo_name(ctx.id, item_id)
+            image = photos.check(data, form)
+            if image is None:
+                return False
+            name = photos.store(ctx.id, item_id, data, image)
             await (
                 CatalogueItem.update({CatalogueItem.photo: name, CatalogueItem.updated_by: ctx.viewer.id})
                 .where((CatalogueItem.coop == ctx.id) & (CatalogueItem.id == item_id))
@@ -447,7 +444,8 @@ async def save_photo(ctx: CoopContext, item_id: int, data: bytes, form: Form, ip
                 format=image.kind,
             )
     except BaseException:
-        photos.delete(ctx.id, name)
+        if name:  # the row does not name the new file: it goes
+            photos.delete(ctx.id, name)
         raise
     if old:
         photos.delete(ctx.id, old)

@@ -98,9 +98,7 @@ async def test_admin_adds_a_household(signed_in: SignIn, place: Place) -> None:
     assert listing.status_code == 200 and "Kalle Kotitalous" in listing.text
 
 
-async def test_company_needs_a_valid_business_id_and_a_whole_einvoice_address(
-    signed_in: SignIn, place: Place
-) -> None:
+async def test_company_needs_a_valid_business_id_and_a_whole_einvoice_address(signed_in: SignIn, place: Place) -> None:
     board = await signed_in(email(place, "board"))
     before = await snapshot(place.id)
     cases = [

@@ -363,7 +363,7 @@ async def test_my_documents_lists_what_the_member_can_download(
     try:
         response = await browser.get(f"/c/{coop.slug}/me/documents")
         assert response.status_code == 200
-        assert f'href="/c/{coop.slug}/me/documents" aria-current="page"' in response.text
+        assert f'href="/c/{coop.slug}/me" aria-current="page"' in response.text
         base = f"/c/{coop.slug}"
         for href, title in [
             (f"{base}/shares/members/{member}/statement.pdf", "My share statement"),

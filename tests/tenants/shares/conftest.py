@@ -56,8 +56,15 @@ async def add_policy(
     by: str = "Hallitus",
     year_end: tuple[int, int] = (31, 12),
     refund_months: int = 6,
+    keep_existing: bool = False,
 ) -> None:
+    """A fee from `valid_from`. `keep_existing`: for the session-wide world coops, whose fee another module may have
+    set on the same day already (one fee a day): then that fee stays."""
     async with coop_unit(coop_id):
+        if keep_existing and await SharePolicy.exists().where(
+            (SharePolicy.coop == coop_id) & (SharePolicy.valid_from == valid_from)
+        ):
+            return
         await SharePolicy.insert(
             SharePolicy(
                 coop=coop_id,

@@ -86,7 +86,7 @@ RECEIVER_OF: dict[int, int] = {}  # member id -> another member of the same coop
 @pytest.fixture(scope="module")
 async def b_member(world: World) -> int:
     """Coop B: a fee, a member with shares, a plan and a payment."""
-    await add_policy(world.b.id, dt.date(2026, 1, 1), 5000, 2)
+    await add_policy(world.b.id, dt.date(2026, 1, 1), 5000, 2, keep_existing=True)
     member = await make_member(world.b.id, B_NAME)
     await subscribe(world.b.id, member, 2, 10000)
     PLAN_OF[member] = await add_plan(world.b.id, member, 10000, 2500, 69000)
@@ -97,7 +97,7 @@ async def b_member(world: World) -> int:
 
 @pytest.fixture(scope="module")
 async def a_member(world: World) -> int:
-    await add_policy(world.a.id, dt.date(2026, 1, 1), 5000, 2)
+    await add_policy(world.a.id, dt.date(2026, 1, 1), 5000, 2, keep_existing=True)
     member = await make_member(world.a.id, "A:n Osakas")
     await subscribe(world.a.id, member, 1, 5000)
     PLAN_OF[member] = await add_plan(world.a.id, member, 5000, 5000, kind="lump_sum")

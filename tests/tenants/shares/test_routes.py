@@ -278,7 +278,7 @@ async def test_member_sees_no_register(fee: SharesCoop) -> None:
         assert (await member.get(url(fee, path))).status_code == 403, path
     assert await snapshot(fee.id) == before
     page = (await member.get(f"/c/{fee.slug}/")).text
-    assert f'href="/c/{fee.slug}/shares"' not in page and f'href="/c/{fee.slug}/shares/mine"' in page
+    assert f'href="/c/{fee.slug}/shares"' not in page and f'href="/c/{fee.slug}/me"' in page
 
 
 # --- my share payments and the PDFs ------------------------------------------------------------------------------
@@ -292,7 +292,7 @@ async def test_my_share_payments(fee: SharesCoop) -> None:
     page = text(response.text)
     assert "Maija Mäkelä has 2 shares. The shares are worth 100,00 €." in page
     assert "Paid 40,00 €, unpaid 60,00 €." in page
-    assert f'href="/c/{fee.slug}/shares/mine" aria-current="page"' in response.text
+    assert f'href="/c/{fee.slug}/me" aria-current="page"' in response.text
     # Someone with no member row sees a plain explanation.
     coach_page = text((await fee.browsers["coach"].get(url(fee, "/mine"))).text)
     assert "You are not in the member register of this cooperative." in coach_page
