@@ -29,5 +29,7 @@ APP_REGISTRY = AppRegistry(
         "osuus.tenants.votes.piccolo_app",
         "osuus.tenants.customers.piccolo_app",
         "osuus.tenants.catalogue.piccolo_app",
+        "osuus.tenants.work.piccolo_app",
+        "osuus.tenants.employment.piccolo_app",
     ]
 )

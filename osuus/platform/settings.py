@@ -6,8 +6,11 @@ Every setting is listed here with its meaning; the README table is generated fro
 
 from __future__ import annotations
 
+import base64
+import binascii
 import dataclasses
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -57,6 +60,30 @@ def _http_url(value: str) -> str:
     if parts.scheme not in {"http", "https"} or not parts.netloc:
         raise ValueError("must be an http:// or https:// address")
     return value.rstrip("/")
+
+
+_KEY_ID = re.compile(r"^[A-Za-z0-9_-]{1,20}$")
+# Development and tests only: a fixed data key, so that encrypted demo rows survive restarts. Production refuses it.
+DEVELOPMENT_DATA_KEYS = "dev1:" + base64.b64encode(b"osuus-development-only-data-key!").decode()
+
+
+def _data_keys(value: str) -> str:
+    """`id:base64key[,id:base64key…]`: every key 32 bytes (AES-256), ids unique; the first encrypts, all decrypt."""
+    seen: set[str] = set()
+    for part in value.split(","):
+        key_id, sep, encoded = part.strip().partition(":")
+        if not sep or not _KEY_ID.match(key_id):
+            raise ValueError("write each key as id:base64, e.g. k1:… (id: letters, digits, - or _)")
+        if key_id in seen:
+            raise ValueError(f"the key id {key_id} is given twice")
+        seen.add(key_id)
+        try:
+            raw = base64.b64decode(encoded.strip(), validate=True)
+        except (binascii.Error, ValueError):
+            raise ValueError(f"the key {key_id} is not base64") from None
+        if len(raw) != 32:
+            raise ValueError(f"the key {key_id} must be 32 bytes (44 characters of base64)")
+    return value.strip()
 
 
 def _environment(value: str) -> str:
@@ -112,6 +139,15 @@ class Settings:
         "",
         "Secret for CSRF tokens and signed values; at least 32 characters in production.",
         str,
+        True,
+    )
+    data_keys: str = _setting(  # type: ignore[assignment]
+        "DATA_KEYS",
+        "",
+        "Keys that encrypt special-category personal data (benefit profiles): `id:key`, the key 32 random bytes in "
+        "base64 (`openssl rand -base64 32`). Several, comma-separated: the first encrypts, all decrypt (rotation). "
+        "Required in production.",
+        _data_keys,
         True,
     )
     base_url: str = _setting(  # type: ignore[assignment]
@@ -220,6 +256,9 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
     if not settings.secret_key:
         # Development and tests get a fixed key so sessions survive restarts; production must set one.
         settings = dataclasses.replace(settings, secret_key="development-only-secret-key-not-for-production")
+    if not settings.data_keys:
+        # The same for the data key: a fixed one in development and tests; production must set its own.
+        settings = dataclasses.replace(settings, data_keys=DEVELOPMENT_DATA_KEYS)
     return settings
 
 
@@ -234,6 +273,8 @@ def _check(s: Settings) -> None:
             raise SettingsError("SMTP_HOST: must be set in production so that e-mail reaches people")
         if not s.base_url.startswith("https://"):
             raise SettingsError("BASE_URL: must be an https:// address in production")
+        if not s.data_keys or s.data_keys == DEVELOPMENT_DATA_KEYS:
+            raise SettingsError("DATA_KEYS: set your own key for personal data in production (id:base64 of 32 bytes)")
     if s.db_pool_min < 1 or s.db_pool_max < s.db_pool_min:
         raise SettingsError("DB_POOL_MAX: must be at least DB_POOL_MIN, and DB_POOL_MIN at least 1")
     if s.max_body_bytes < 10_000:

@@ -72,7 +72,7 @@ STANDARD_GENERAL_ITEMS = (
         N_("The meeting chooses two people. They check the minutes and count the votes."),
     ),
     (
-        N_("Is the meeting lawful and has it a quorum?"),
+        N_("Is the meeting lawful and can it decide?"),
         N_("The meeting checks that the notice was sent in time and that enough members are here."),
     ),
     (N_("Approving the agenda"), N_("The meeting approves the list of matters it handles.")),
@@ -181,7 +181,7 @@ def check_rules_form(form: Form) -> dict[str, int] | None:
     if low is not None and high is not None and high < low:
         form.error(
             "general_notice_max_days",
-            N_("The latest day must be the same as the earliest day or more. Check the two numbers."),
+            N_("The number for the earliest notice must be the same as the number for the latest notice or bigger. Check the two numbers."),
         )
     return values if form.ok else None
 
@@ -1267,7 +1267,7 @@ async def remove_attendance(ctx: CoopContext, meeting_id: int, attendance_id: in
         if represented:
             raise NotPossible(
                 gettext(
-                    "%(name)s holds a proxy for %(others)s. Remove that row first.",
+                    "%(name)s holds a proxy for %(others)s. Remove their rows first.",
                     name=found.member_name,
                     others=", ".join(represented),
                 )

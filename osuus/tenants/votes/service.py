@@ -628,7 +628,7 @@ def check_choice(form: Form, vote: VoteView) -> Choice | None:
     choice = form.get("choice")
     if not vote.election:
         if choice not in rules.CHOICES:
-            form.error("choice", N_("Choose Yes, No or Empty"))
+            form.error("choice", N_("Choose Yes, No or Empty vote"))
             return None
         return Choice(choice)
     if form.get("candidate") == rules.EMPTY:  # the "empty vote" radio button of a one-seat election

@@ -60,7 +60,7 @@ async def test_a_general_meeting_starts_with_the_usual_items(mc: MeetCoop, role:
         (1, "Opening the meeting"),
         (2, "Choosing the chair and the secretary"),
         (3, "Choosing two people to check the minutes"),
-        (4, "Is the meeting lawful and has it a quorum?"),
+        (4, "Is the meeting lawful and can it decide?"),
         (5, "Approving the agenda"),
     ]
     page = await mc.browsers[role].get(f"/c/{mc.slug}/meetings/{meeting_id}")
@@ -653,7 +653,7 @@ async def test_the_rules_page(mc: MeetCoop) -> None:
         },
     )
     assert bad.status_code == 400
-    assert "The latest day must be the same as the earliest day or more." in bad.text
+    assert "The number for the earliest notice must be the same as the number for the latest notice or bigger." in bad.text
     assert "Write the number with digits, for example 7" in bad.text
     try:
         saved = await mc.browsers["board"].post(

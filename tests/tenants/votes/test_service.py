@@ -213,7 +213,7 @@ async def test_a_ballot_without_a_choice_is_refused(vcoop: VoteCoop) -> None:
 
     outcome = await service.cast_ballot(voter.ctx, meeting_id, item_id, form, IP, confirmed=True)
 
-    assert outcome.state == "invalid" and form.errors == {"choice": "Choose Yes, No or Empty"}
+    assert outcome.state == "invalid" and form.errors == {"choice": "Choose Yes, No or Empty vote"}
     assert await rows_of(vcoop.id) == before
 
 

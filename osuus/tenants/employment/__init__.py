@@ -1,0 +1,1 @@
+"""Employment: contracts, the benefit profile (special-category data), earnings and the earnings guard."""

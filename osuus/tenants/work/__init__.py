@@ -1,0 +1,1 @@
+"""Work: work orders, offers of work to people, and hours."""
