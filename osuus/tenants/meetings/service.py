@@ -181,7 +181,10 @@ def check_rules_form(form: Form) -> dict[str, int] | None:
     if low is not None and high is not None and high < low:
         form.error(
             "general_notice_max_days",
-            N_("The number for the earliest notice must be the same as the number for the latest notice or bigger. Check the two numbers."),
+            N_(
+                "The number for the earliest notice must be the same as the number for the latest notice or bigger. "
+                "Check the two numbers."
+            ),
         )
     return values if form.ok else None
 

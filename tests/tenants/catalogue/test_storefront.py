@@ -213,7 +213,7 @@ async def test_request_is_saved_and_mails_the_requester_and_the_admins(visitor: 
     assert len(to_requester) == 1 and len(to_admin) == 1
     assert {m["coop_id"] for m in to_requester + to_admin} == {shops.a.id}
     body = json.loads(to_requester[0]["payload"])["body"]
-    assert "Garden work: 2,5 hour" in body.replace("\u00a0", " ")
+    assert "Garden work: 2,5 hours" in body.replace("\u00a0", " ")
     assert f"/c/{shops.a.slug}/requests/{row['id']}" in json.loads(to_admin[0]["payload"])["body"]
     assert not [m for m in await outbox_to(f"board.{shops.a.slug}@example.fi") if "Hanna Asiakas" in m["payload"]]
 

@@ -653,7 +653,7 @@ async def test_the_rules_page(mc: MeetCoop) -> None:
         },
     )
     assert bad.status_code == 400
-    assert "The number for the earliest notice must be the same as the number for the latest notice or bigger." in bad.text
+    assert "must be the same as the number for the latest notice or bigger." in bad.text
     assert "Write the number with digits, for example 7" in bad.text
     try:
         saved = await mc.browsers["board"].post(

@@ -111,7 +111,8 @@ def test_rules_form_checks() -> None:
         "max_proxies_per_person": "Write the number with digits, for example 7",
         "general_quorum_members": "Write a number, for example 7",
         "general_notice_max_days": (
-            "The number for the earliest notice must be the same as the number for the latest notice or bigger. Check the two numbers."
+            "The number for the earliest notice must be the same as the number for the latest notice or bigger. "
+            "Check the two numbers."
         ),
     }
 
