@@ -35,7 +35,7 @@ async def test_make_list_use_and_revoke_a_token(browser: Browser, new_browser: A
 
     refused = await browser.post("/me/tokens/new", {"name": "  "})
     assert refused.status_code == 400
-    assert "Anna tunnisteelle nimi" in refused.text or "Give the token a name" in refused.text
+    assert "Anna avaimelle nimi" in refused.text
     assert 'aria-invalid="true"' in refused.text
     long = await browser.post("/me/tokens/new", {"name": "x" * 101})
     assert long.status_code == 400 and 'value="' + "x" * 101 + '"' in long.text
