@@ -41,6 +41,8 @@ from osuus.tenants.catalogue import api as catalogue_api
 from osuus.tenants.catalogue import routes as catalogue
 from osuus.tenants.customers import api as customers_api
 from osuus.tenants.customers import routes as customers
+from osuus.tenants.employment import api as employment_api
+from osuus.tenants.employment import routes as employment
 from osuus.tenants.governance import api as governance_api
 from osuus.tenants.governance import routes as governance
 from osuus.tenants.meetings import api as meetings_api
@@ -54,6 +56,8 @@ from osuus.tenants.shares import api as shares_api
 from osuus.tenants.shares import routes as shares
 from osuus.tenants.votes import api as votes_api
 from osuus.tenants.votes import routes as votes
+from osuus.tenants.work import api as work_api
+from osuus.tenants.work import routes as work
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 log = structlog.get_logger(__name__)
@@ -128,6 +132,8 @@ def create_litestar(settings: Settings | None = None) -> Litestar:
             *votes.HANDLERS,
             *catalogue.HANDLERS,
             *customers.HANDLERS,
+            *employment.HANDLERS,
+            *work.HANDLERS,
         ],
         middleware=[CoopResolver()],
         dependencies={"coop": Provide(provide_coop)},
@@ -144,6 +150,8 @@ def create_litestar(settings: Settings | None = None) -> Litestar:
             *votes_api.API_HANDLERS,
             *catalogue_api.API_HANDLERS,
             *customers_api.API_HANDLERS,
+            *employment_api.API_HANDLERS,
+            *work_api.API_HANDLERS,
         ],
         middleware=[CoopResolver()],
         dependencies={"coop": Provide(provide_coop)},

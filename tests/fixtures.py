@@ -384,3 +384,45 @@ async def make_api_place(app: Any) -> ApiPlace:
         await grant(coop_id, users[role], role)
         api[role] = await api_client(app, users[role])
     return ApiPlace(coop_id, slug, users, api)
+
+
+# --- one signed-in browser per person for a module -----------------------------------------------------------------
+
+from collections.abc import Awaitable, Callable  # noqa: E402
+
+SignIn = Callable[[str], Awaitable[Browser]]
+
+
+async def english(browser: Browser) -> Browser:
+    """Pages in English, so that tests can read the messages (sign-in sets the person's own language).
+
+    The cookie is set directly: the language switch would also save "en" as the person's language for the session.
+    """
+    browser.http.cookies.set("lang", "en", domain="testserver.local", path="/")
+    return browser
+
+
+@contextlib.asynccontextmanager
+async def browsers_by_email(app: Any, in_english: bool = False) -> AsyncIterator[SignIn]:
+    """`get(email)`: that person's browser, signed in on first use (pages in English when `in_english`); all are
+    closed at the end."""
+    browsers: dict[str, Browser] = {}
+
+    async def get(email: str) -> Browser:
+        if email not in browsers:
+            browsers[email] = Browser(app)
+            await browsers[email].signin(email)
+            if in_english:
+                await english(browsers[email])
+        return browsers[email]
+
+    yield get
+    for b in browsers.values():
+        await b.close()
+
+
+@pytest.fixture(scope="module")
+async def signed_in(app: Any) -> AsyncIterator[SignIn]:
+    """One signed-in browser per person for the whole module (signing in for every case would be slow)."""
+    async with browsers_by_email(app) as get:
+        yield get

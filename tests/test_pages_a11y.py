@@ -82,6 +82,10 @@ def _dev_mail_status() -> int:
 VOTES = "/c/{reg_slug}/meetings/{vote_meeting}/items/"
 # The meeting pages of the register coop (site data from _meeting_site).
 MEETINGS = "/c/{reg_slug}/meetings/"
+# The work pages of the register coop (site data from _work_site).
+WORK = "/c/{reg_slug}/work/"
+# The employment pages of the register coop (site data from _employment_site).
+EMPLOYMENT = "/c/{reg_slug}/employment/"
 PAGES = [
     Spec("home", "anon", "/"),
     Spec("signup", "anon", "/signup"),
@@ -276,6 +280,58 @@ PAGES = [
     Spec("customers-new-from-request", "reg", "/c/{reg_slug}/customers/new?request={cat_request}"),
     Spec("customer-edit", "reg", "/c/{reg_slug}/customers/{cat_customer}/edit"),
     Spec("customer-edit-done", "reg", "/c/{reg_slug}/customers/{cat_customer}/edit?done=added"),
+    # Work: orders, offers, hours to approve and "My work" (the register coop; site data from _work_site).
+    Spec("work-orders", "reg", WORK + "orders"),
+    Spec("work-orders-filtered", "reg", WORK + "orders?status=scheduled"),
+    Spec("work-orders-coach", "reg_coach", WORK + "orders"),
+    Spec("work-order-new", "reg", WORK + "orders/new"),
+    Spec("work-order-new-from-request", "reg", WORK + "orders/new?request={cat_request}"),
+    Spec("work-order", "reg", WORK + "orders/{w_order}"),
+    Spec("work-order-done", "reg", WORK + "orders/{w_order}?done=offered"),
+    Spec("work-order-coach", "reg_coach", WORK + "orders/{w_open}"),
+    Spec("work-order-edit", "reg", WORK + "orders/{w_order}/edit"),
+    Spec("work-step", "reg", WORK + "orders/{w_requested}/steps/accept"),
+    Spec("work-step-cancel", "reg", WORK + "orders/{w_requested}/steps/cancel"),
+    Spec("work-step-refused", "reg", WORK + "orders/{w_requested}/steps/done", 409),
+    Spec("work-offer", "reg", WORK + "orders/{w_open}/offer"),
+    Spec("work-offer-nobody", "reg", WORK + "orders/{w_order}/offer"),
+    Spec("work-join", "reg_coach", WORK + "orders/{w_open}/join"),
+    Spec("work-withdraw", "reg", WORK + "assignments/{w_offer}/withdraw"),
+    Spec("work-hours", "reg_coach", WORK + "hours"),
+    Spec("work-hours-empty", "reg", WORK + "hours?done=approved"),
+    Spec("work-hours-return", "reg_coach", WORK + "hours/{w_entry}/return"),
+    Spec("work-hours-entry", "reg", WORK + "hours/{w_corrected}?done=corrected"),
+    Spec("work-hours-entry-member", "reg_member", WORK + "hours/{w_entry}"),
+    Spec("work-hours-correct", "reg_coach", WORK + "hours/{w_entry}/correct"),
+    Spec("work-mine", "reg_member", WORK + "mine"),
+    Spec("work-mine-done", "reg_member", WORK + "mine?done=accepted"),
+    Spec("work-mine-empty", "reg_unlinked", WORK + "mine"),
+    Spec("work-accept", "reg_member", WORK + "mine/{w_offer}/accept"),
+    Spec("work-decline", "reg_member", WORK + "mine/{w_offer}/decline"),
+    Spec("work-log", "reg_member", WORK + "mine/{w_job}/log"),
+    Spec("work-my-hours", "reg_member", WORK + "mine/hours"),
+    # Employment: contracts, the benefit profile, earnings (site data from _employment_site).
+    Spec("employment-workers", "reg", EMPLOYMENT + "workers"),
+    Spec("employment-worker", "reg", EMPLOYMENT + "workers/{m_self}/contracts"),
+    Spec("employment-worker-empty", "reg", EMPLOYMENT + "workers/{m_person}/contracts"),
+    Spec("employment-worker-own", "reg_member", EMPLOYMENT + "workers/{m_self}/contracts"),
+    Spec("employment-contract", "reg", EMPLOYMENT + "workers/{m_self}/contracts/{emp_contract}?done=amended"),
+    Spec("employment-contract-new", "reg", EMPLOYMENT + "workers/{m_person}/contracts/new"),
+    Spec("employment-contract-amend", "reg", EMPLOYMENT + "workers/{m_self}/contracts/{emp_contract}/amend"),
+    Spec("employment-benefit", "reg", EMPLOYMENT + "workers/{m_self}/benefit?done=benefit"),
+    Spec("employment-benefit-own", "reg_member", EMPLOYMENT + "workers/{m_self}/benefit"),
+    Spec("employment-benefit-coach", "reg_coach", EMPLOYMENT + "workers/{m_self}/benefit"),
+    Spec("employment-benefit-none", "reg", EMPLOYMENT + "workers/{m_person}/benefit"),
+    Spec("employment-benefit-new", "reg", EMPLOYMENT + "workers/{m_self}/benefit/new"),
+    Spec("employment-pay-new", "reg", EMPLOYMENT + "workers/{m_self}/pay/new"),
+    Spec("employment-coaches", "reg", EMPLOYMENT + "workers/{m_self}/coaches?done=coach"),
+    Spec("employment-coaches-add", "reg", EMPLOYMENT + "workers/{m_person}/coaches"),
+    Spec("earnings-mine", "reg_member", EMPLOYMENT + "mine"),
+    Spec("earnings-mine-other-month", "reg_member", EMPLOYMENT + "mine?month=2025-02"),
+    Spec("earnings-mine-unlinked", "reg_unlinked", EMPLOYMENT + "mine"),
+    Spec("earnings-worker", "reg", EMPLOYMENT + "workers/{m_self}/earnings?done=pay"),
+    Spec("earnings-worker-coach", "reg_coach", EMPLOYMENT + "workers/{m_self}/earnings"),
+    Spec("earnings-over", "reg", EMPLOYMENT + "workers/{m_employee}/earnings"),
 ]
 SCREENSHOT_PAGES = [
     "home",
@@ -349,6 +405,16 @@ SCREENSHOT_PAGES = [
     "request",
     "customers",
     "customer-edit",
+    "employment-worker",
+    "employment-contract",
+    "employment-benefit-own",
+    "earnings-mine",
+    "earnings-over",
+    "work-mine",
+    "work-accept",
+    "work-order",
+    "work-hours",
+    "work-hours-entry",
 ]
 
 
@@ -629,6 +695,41 @@ FORMS = [
         ),
     ),
     FormState("customer-edit", "reg", "/c/{reg_slug}/customers/{cat_customer}/edit"),
+    FormState("work-order-new", "reg", "/c/{reg_slug}/work/orders/new"),
+    FormState(
+        "work-order-new-bad-time",
+        "reg",
+        "/c/{reg_slug}/work/orders/new",
+        fill=(("#title", "Pihatyöt"), ("#customer_name", "Liisa"), ("#day", "31.2.2026"), ("#start", "12.00")),
+    ),
+    FormState("work-offer", "reg", "/c/{reg_slug}/work/orders/{w_open}/offer"),
+    FormState("work-join", "reg_coach", "/c/{reg_slug}/work/orders/{w_open}/join"),
+    FormState("work-hours-return", "reg_coach", "/c/{reg_slug}/work/hours/{w_entry}/return"),
+    FormState("work-hours-correct", "reg_coach", "/c/{reg_slug}/work/hours/{w_entry}/correct"),
+    FormState("work-log", "reg_member", "/c/{reg_slug}/work/mine/{w_job}/log"),
+    FormState(
+        "work-log-both",
+        "reg_member",
+        "/c/{reg_slug}/work/mine/{w_job}/log",
+        fill=(("#day", "{today}"), ("#start", "8.30"), ("#end", "8.00"), ("#hours", "2")),
+    ),
+    FormState("employment-contract-new", "reg", EMPLOYMENT + "workers/{m_person}/contracts/new"),
+    FormState(
+        "employment-contract-new-fixed-term",
+        "reg",
+        EMPLOYMENT + "workers/{m_person}/contracts/new",
+        fill=(
+            ("#kind-fixed_term", "check"),
+            ("#starts_on", "1.2.2026"),
+            ("#hours_per_week", "20"),
+            ("#hourly_wage", "12,35"),
+            ("#subsidy_percent", "70"),
+        ),
+    ),
+    FormState("employment-contract-amend", "reg", EMPLOYMENT + "workers/{m_self}/contracts/{emp_contract}/amend"),
+    FormState("employment-benefit-new", "reg", EMPLOYMENT + "workers/{m_self}/benefit/new"),
+    FormState("employment-pay-new", "reg", EMPLOYMENT + "workers/{m_self}/pay/new"),
+    FormState("employment-coaches-add", "reg", EMPLOYMENT + "workers/{m_person}/coaches"),
 ]
 
 
@@ -1223,6 +1324,156 @@ async def _catalogue_site(values: dict[str, Any]) -> dict[str, Any]:
     return ids
 
 
+async def _employment_site(values: dict[str, Any]) -> dict[str, Any]:
+    """Employment in the register coop: m_self ("reg_member") has a contract with an amendment, a disability pension
+    with a limit, other pay this month and "reg_coach" as her job coach; m_employee is over a small limit."""
+    from osuus.platform.dates import today
+    from osuus.platform.tables import User
+    from osuus.platform.tenancy import coop_unit, public_unit
+    from osuus.tenants.employment.service import seal_profile
+    from osuus.tenants.employment.tables import (
+        BenefitProfile,
+        ContractTerms,
+        EmploymentContract,
+        OtherPay,
+        WorkerCoach,
+    )
+
+    coop_id = values["reg_id"]
+    on = today()
+    ids: dict[str, Any] = {}
+    async with public_unit():
+        coach = (
+            await User.select(User.id).where(User.email == f"reg-coach.{values['reg_slug']}@example.fi").first().run()
+        )
+    assert coach is not None
+    async with coop_unit(coop_id):
+        for key, starts, wage in (("m_self", dt.date(2025, 2, 1), 1235), ("m_employee", dt.date(2025, 3, 1), 1150)):
+            rows = (
+                await EmploymentContract.insert(
+                    EmploymentContract(
+                        coop=coop_id, member=values[key], kind="indefinite", starts_on=starts,
+                        job_title="Kotipalvelu ja pihatyöt",
+                    )
+                )
+                .returning(EmploymentContract.id)
+                .run()
+            )  # fmt: skip
+            contract = int(rows[0]["id"])
+            ids.setdefault("emp_contract", contract)
+            await ContractTerms.insert(
+                ContractTerms(
+                    coop=coop_id, contract=contract, valid_from=starts, weekly_minutes=20 * 60,
+                    hourly_wage_cents=wage, collective_agreement="Kiinteistöpalvelualan työehtosopimus",
+                    subsidy_percent=70, subsidy_from=starts, subsidy_until=starts + dt.timedelta(days=364),
+                ),
+                ContractTerms(
+                    coop=coop_id, contract=contract, valid_from=dt.date(2025, 9, 1), weekly_minutes=25 * 60,
+                    hourly_wage_cents=wage + 45, collective_agreement="Kiinteistöpalvelualan työehtosopimus",
+                    note="Palkka nousee työehtosopimuksen mukaan.\nTunnit kasvavat.",
+                ),
+            ).run()  # fmt: skip
+        for key, kind, limit in (("m_self", "disability_pension", 97659), ("m_employee", "other", 10000)):
+            sealed = seal_profile(coop_id, values[key], dt.date(2025, 1, 1), kind, limit)
+            await BenefitProfile.insert(
+                BenefitProfile(
+                    coop=coop_id, member=values[key], valid_from=dt.date(2025, 1, 1), key_id=sealed.key_id,
+                    sealed=sealed.ciphertext,
+                )
+            ).run()  # fmt: skip
+        await WorkerCoach.insert(WorkerCoach(coop=coop_id, member=values["m_self"], coach=coach["id"])).run()
+        await OtherPay.insert(
+            OtherPay(coop=coop_id, member=values["m_self"], on_date=on.replace(day=1), amount_cents=41250,
+                     note="Ilta- ja viikonloppulisä"),
+            OtherPay(coop=coop_id, member=values["m_employee"], on_date=on.replace(day=1), amount_cents=15000,
+                     note="Bonus"),
+        ).run()  # fmt: skip
+    return ids
+
+
+async def _work_site(values: dict[str, Any]) -> dict[str, Any]:
+    """The register coop's work: a scheduled job with an offer to "reg_member" (Minna Jäsen), an accepted job in
+    progress with her hours waiting, an accepted order nobody is on yet, a new order, and approved hours with a
+    correction."""
+    from decimal import Decimal
+
+    from osuus.platform.dates import HELSINKI, today
+    from osuus.platform.tenancy import coop_unit
+    from osuus.tenants.work.tables import Assignment, HourEntry, OrderEvent, OrderLine, WorkOrder
+
+    coop_id, member = values["reg_id"], values["m_self"]
+    on = today()
+    ids: dict[str, Any] = {}
+    async with coop_unit(coop_id):
+        orders = {
+            # key: (title, status, day, hours)
+            "w_order": ("Pihatyöt, Kuusitie 3", "scheduled", on + dt.timedelta(days=3), (9, 12)),
+            "w_running": ("Puistojen pihatyöt", "in_progress", on, (8, 15)),
+            "w_open": ("Kotisiivous, Koivukuja 3", "accepted", on + dt.timedelta(days=5), None),
+            "w_requested": ("Pensasaidan leikkaus", "requested", None, None),
+        }
+        for key, (title, status, day, hours) in orders.items():
+            rows = (
+                await WorkOrder.insert(
+                    WorkOrder(
+                        coop=coop_id, title=title, status=status, customer_name="Liisa Laaksonen",
+                        place="Kuusitie 3, 33470 Ylöjärvi", day=day,
+                        starts_at=dt.datetime.combine(day, dt.time(hours[0]), tzinfo=HELSINKI) if hours else None,
+                        ends_at=dt.datetime.combine(day, dt.time(hours[1]), tzinfo=HELSINKI) if hours else None,
+                        notes="Tuo omat hanskat.\nPortti on pihan takana.",
+                    )
+                )
+                .returning(WorkOrder.id)
+                .run()
+            )  # fmt: skip
+            ids[key] = int(rows[0]["id"])
+            event = OrderEvent(coop=coop_id, order=ids[key], kind="created", to_status="requested")
+            await OrderEvent.insert(event).run()
+            await OrderLine.insert(
+                OrderLine(
+                    coop=coop_id, order=ids[key], item=values["cat_item"], name="Pihatyöt", quantity=Decimal("2.5"),
+                    unit="hour", price_cents=3600, vat_code="general", household_credit=True, labour_share=100,
+                )
+            ).run()  # fmt: skip
+        for key, order, status, day in (
+            ("w_offer", "w_order", "offered", on + dt.timedelta(days=3)),
+            ("w_job", "w_running", "accepted", on),
+        ):
+            rows = (
+                await Assignment.insert(
+                    Assignment(
+                        coop=coop_id, order=ids[order], member=member, status=status, planned_day=day,
+                        planned_minutes=180, note="Tämä sopisi sinulle.",
+                    )
+                )
+                .returning(Assignment.id)
+                .run()
+            )  # fmt: skip
+            ids[key] = int(rows[0]["id"])
+
+        async def hours(minutes: int, status: str, supersedes: int | None = None, note: str = "") -> int:
+            rows = (
+                await HourEntry.insert(
+                    HourEntry(
+                        coop=coop_id, assignment=ids["w_job"], order=ids["w_running"], member=member, day=on,
+                        started_at=dt.datetime.combine(on, dt.time(8), tzinfo=HELSINKI),
+                        ended_at=dt.datetime.combine(on, dt.time(8), tzinfo=HELSINKI) + dt.timedelta(minutes=minutes),
+                        minutes=minutes, source="correction" if supersedes else "quick", status=status, note=note,
+                        supersedes_id=supersedes, chain_id=supersedes,
+                        approved_at=dt.datetime.now(dt.UTC) if status == "approved" else None,
+                    )
+                )
+                .returning(HourEntry.id)
+                .run()
+            )  # fmt: skip
+            return int(rows[0]["id"])
+
+        first = await hours(210, "approved")
+        ids["w_corrected"] = await hours(180, "approved", first, "Lounastauko puuttui.")
+        ids["w_entry"] = await hours(120, "waiting")
+    return ids
+
+
 @pytest.fixture(scope="session")
 async def site(world: World) -> Site:
     a = world.a
@@ -1260,6 +1511,8 @@ async def site(world: World) -> Site:
     values.update(await _meeting_site(values))
     values.update(await _share_site(values))
     values.update(await _catalogue_site(values))
+    values.update(await _work_site(values))
+    values.update(await _employment_site(values))
     site = Site(values)
     site.values["emails"] = {
         "admin": a.emails["admin"],
@@ -1579,6 +1832,12 @@ TARGETS = (
         ("reg_member", "/c/{reg_slug}/meetings/mine"),
         ("reg_member", "/c/{reg_slug}/me/documents"),
         ("reg_member", "/c/{reg_slug}/me/contact"),
+        ("reg_member", WORK + "mine"),
+        ("reg_member", WORK + "mine/{w_offer}/accept"),
+        ("reg_member", WORK + "mine/{w_job}/log"),
+        ("reg_member", WORK + "mine/hours"),
+        ("reg_member", EMPLOYMENT + "mine"),
+        ("reg_member", EMPLOYMENT + "workers/{m_self}/benefit"),
     ],
 )
 @pytest.mark.parametrize("width", [1280, 320])

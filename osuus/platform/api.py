@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import msgspec
 from litestar import Response
@@ -185,6 +186,22 @@ def invalid(form: Form, status: int = 400) -> Response[dict[str, Any]]:
         {"errors": {names.get(name, name): gettext(message) for name, message in form.errors.items()}},
         status_code=status,
     )
+
+
+T = TypeVar("T")
+
+
+async def answer(form: Form, result: T | None, body: Callable[[T], Awaitable[Any]], status: int = 201) -> Response[Any]:
+    """The answer to a change a service function made with a form from JSON: 400 with the refused fields when it
+    refused (returned None or False), else `await body(result)` (the object as it is now) with `status`."""
+    if result is None or result is False:
+        return invalid(form)
+    return Response(await body(result), status_code=status)
+
+
+def yes_no(value: Any) -> str:
+    """A JSON boolean as a page's yes/no radio sends it: "yes", "no", "" when missing, "?" (refused) otherwise."""
+    return "yes" if value is True else "no" if value is False else "" if value is None else "?"
 
 
 def iso(value: dt.date | dt.datetime | None) -> str | None:

@@ -8,7 +8,6 @@ import (this file's name matches the guard's glob in tests/platform/test_isolati
 from __future__ import annotations
 
 import datetime as dt
-import re
 import secrets
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ import pytest
 from osuus.platform.tenancy import coop_unit
 from osuus.tenants.members.tables import Member
 from tests.fixtures import ROLES, ApiClient, World, api_client, grant, make_coop, make_region, make_user
+from tests.isolation_kit import Route, fill, send
 from tests.isolation_registry import covered
 from tests.tenants.governance.conftest import make_seat
 from tests.tenants.members.conftest import link, make_member
@@ -32,55 +32,40 @@ DECIDERS = ("admin", "board")
 ADMIN = ("admin",)
 
 
-@dataclass(frozen=True)
-class Route:
-    """One method on one path as Litestar lists it; who passes the role check and what they get with B's ids."""
-
-    method: str
-    path: str
-    roles: tuple[str, ...] = ROLES
-    status: int = 200  # in A's URL with B's ids (400: the body names B's objects, or is harmlessly invalid)
-    body: str = ""
-
-    def __str__(self) -> str:
-        return f"{self.method} {self.path}"
-
-
 ROUTES = (
     Route("GET", f"{API}/members", VIEWERS),
     Route("GET", f"{API}/members/{{member_id:int}}", VIEWERS, 404),
-    Route("POST", f"{API}/members", DECIDERS, 400, body="member"),
-    Route("POST", f"{API}/members/{{member_id:int}}/decisions/{{action:str}}", DECIDERS, 404, body="decision"),
-    Route("POST", f"{API}/members/{{member_id:int}}/family", VIEWERS, 404, body="family"),
+    Route("POST", f"{API}/members", DECIDERS, 400, form="member"),
+    Route("POST", f"{API}/members/{{member_id:int}}/decisions/{{action:str}}", DECIDERS, 404, form="decision"),
+    Route("POST", f"{API}/members/{{member_id:int}}/family", VIEWERS, 404, form="family"),
     Route("DELETE", f"{API}/members/{{member_id:int}}/family/{{link_id:int}}", VIEWERS, 404),
     Route("GET", f"{API}/shares", VIEWERS),
     Route("GET", f"{API}/shares/policy", VIEWERS),
-    Route("POST", f"{API}/shares/policy", DECIDERS, 400, body="policy"),
+    Route("POST", f"{API}/shares/policy", DECIDERS, 400, form="policy"),
     Route("GET", f"{API}/shares/members/{{member_id:int}}", VIEWERS, 404),
-    Route("POST", f"{API}/shares/members/{{member_id:int}}/plans", DECIDERS, 404, body="plan"),
-    Route("POST", f"{API}/shares/members/{{member_id:int}}/payments", DECIDERS, 404, body="payment"),
+    Route("POST", f"{API}/shares/members/{{member_id:int}}/plans", DECIDERS, 404, form="plan"),
+    Route("POST", f"{API}/shares/members/{{member_id:int}}/payments", DECIDERS, 404, form="payment"),
     Route("GET", f"{API}/shares/deductions", VIEWERS),
     Route("GET", f"{API}/members/{{member_id:int}}/account", ADMIN, 404),
-    Route("POST", f"{API}/members/{{member_id:int}}/account", ADMIN, 404, body="account"),
-    Route("POST", f"{API}/members/{{member_id:int}}/contact", ADMIN, 404, body="contact"),
+    Route("POST", f"{API}/members/{{member_id:int}}/account", ADMIN, 404, form="account"),
+    Route("POST", f"{API}/members/{{member_id:int}}/contact", ADMIN, 404, form="contact"),
     Route("GET", f"{API}/me"),
-    Route("POST", f"{API}/me/contact", ROLES, 404, body="mycontact"),  # coop A's people are not in its register
+    Route("POST", f"{API}/me/contact", ROLES, 404, form="mycontact"),  # coop A's people are not in its register
     Route("GET", f"{API}/me/documents"),
     Route("GET", f"{API}/shares/refunds", VIEWERS),
-    Route("POST", f"{API}/shares/members/{{member_id:int}}/refunds", DECIDERS, 404, body="refund"),
+    Route("POST", f"{API}/shares/members/{{member_id:int}}/refunds", DECIDERS, 404, form="refund"),
     Route("GET", f"{API}/shares/members/{{member_id:int}}/fees", DECIDERS, 404),
-    Route("POST", f"{API}/shares/members/{{member_id:int}}/fees", DECIDERS, 404, body="fee"),
-    Route("POST", f"{API}/shares/members/{{member_id:int}}/plans/{{plan_id:int}}/cancel", DECIDERS, 404, body="cancel"),
-    Route("POST", f"{API}/shares/members/{{member_id:int}}/transfers", DECIDERS, 404, body="transfer"),
+    Route("POST", f"{API}/shares/members/{{member_id:int}}/fees", DECIDERS, 404, form="fee"),
+    Route("POST", f"{API}/shares/members/{{member_id:int}}/plans/{{plan_id:int}}/cancel", DECIDERS, 404, form="cancel"),
+    Route("POST", f"{API}/shares/members/{{member_id:int}}/transfers", DECIDERS, 404, form="transfer"),
     Route("GET", f"{API}/board"),
-    Route("POST", f"{API}/board/seats", DECIDERS, 400, body="seat"),
-    Route("POST", f"{API}/board/seats/{{seat_id:int}}/end", DECIDERS, 404, body="end"),
+    Route("POST", f"{API}/board/seats", DECIDERS, 400, form="seat"),
+    Route("POST", f"{API}/board/seats/{{seat_id:int}}/end", DECIDERS, 404, form="end"),
     Route("GET", f"{API}/board/target"),
-    Route("POST", f"{API}/board/target", DECIDERS, 400, body="target"),
+    Route("POST", f"{API}/board/target", DECIDERS, 400, form="target"),
 )
 covered(*((r.method, r.path) for r in ROUTES))
 
-_PARAM = re.compile(r"\{(\w+):\w+\}")
 B_NAMES = (
     "B:n API-hakija",
     "B:n API-jäsen",
@@ -113,7 +98,7 @@ async def _objects(coop_id: int, prefix: str) -> Ids:
     relative = await make_member(coop_id, f"{prefix} API-sukulainen")
     link_id = await link(coop_id, person, relative)
     seat = await make_seat(coop_id, f"{prefix} API-hallitus", member_id=person)
-    await add_policy(coop_id, dt.date(2026, 1, 1), 5000, supporting=2000)
+    await add_policy(coop_id, dt.date(2026, 1, 1), 5000, 2, supporting=2000, keep_existing=True)
     await subscribe(coop_id, person, 1, 5000)
     plan = await add_plan(coop_id, person, 5000, 1000, 50000)
     supporter = await make_member(coop_id, f"{prefix} API-tukija", "supporting")
@@ -172,7 +157,7 @@ def url(route: Route, slug: str, ids: Ids) -> str:
         "seat_id": ids.seat,
         "plan_id": ids.plan,
     }
-    return _PARAM.sub(lambda m: str(values[m.group(1)]), route.path)
+    return fill(route.path, values)
 
 
 def body(name: str, ids: Ids, attack: bool) -> dict[str, Any]:
@@ -207,14 +192,6 @@ def body(name: str, ids: Ids, attack: bool) -> dict[str, Any]:
     data = dict(attacks.get(name, valid[name]) if attack else valid[name])
     data.update(coop_id=0, coop="b")
     return data
-
-
-async def send(client: ApiClient, route: Route, target: str, data: dict[str, Any]) -> httpx.Response:
-    if route.method == "GET":
-        return await client.get(target)
-    if route.method == "DELETE":
-        return await client.delete(target)
-    return await client.post(target, data)
 
 
 async def coop_tables() -> list[str]:
@@ -259,7 +236,7 @@ async def test_other_coops_ids_in_own_coop_url_are_not_found(
     allowed = role in route.roles
     before = await both(world)
     response = await send(
-        clients[role], route, url(route, world.a.slug, b_ids), body(route.body, b_ids, attack=allowed)
+        clients[role], route, url(route, world.a.slug, b_ids), body(route.form, b_ids, attack=allowed)
     )
     assert response.status_code == (route.status if allowed else 403), response.text[:500]
     assert_no_b(response, world)
@@ -275,7 +252,7 @@ async def test_no_role_in_other_coop_is_forbidden(
     clients: dict[str, ApiClient], world: World, b_ids: Ids, route: Route, role: str
 ) -> None:
     before = await both(world)
-    response = await send(clients[role], route, url(route, world.b.slug, b_ids), body(route.body, b_ids, False))
+    response = await send(clients[role], route, url(route, world.b.slug, b_ids), body(route.form, b_ids, False))
     assert response.status_code == 403, response.text[:500]
     assert response.json()["status"] == 403
     assert_no_b(response, world)
@@ -289,7 +266,7 @@ async def test_outsiders_are_refused(
 ) -> None:
     """An organisation's person (a token, no coop role) gets 403; no token at all is 401."""
     before = await both(world)
-    response = await send(clients[who], route, url(route, world.a.slug, a_ids), body(route.body, a_ids, False))
+    response = await send(clients[who], route, url(route, world.a.slug, a_ids), body(route.form, a_ids, False))
     assert response.status_code == (403 if who == "org" else 401), response.text[:500]
     assert response.json()["status"] == response.status_code
     assert "A:n API-jäsen" not in response.text
@@ -303,7 +280,7 @@ async def test_unknown_coop_is_not_found(
 ) -> None:
     before = await both(world)
     slug = f"ei-ole-{secrets.token_hex(3)}"
-    response = await send(clients[who], route, url(route, slug, a_ids), body(route.body, a_ids, False))
+    response = await send(clients[who], route, url(route, slug, a_ids), body(route.form, a_ids, False))
     assert response.status_code == 404
     assert response.json() == {"status": 404, "error": "Not found. Check the address and the id."}
     assert await both(world) == before

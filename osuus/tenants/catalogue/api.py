@@ -9,7 +9,7 @@ from typing import Any
 import msgspec
 from litestar import Request, Response, get, post
 
-from osuus.platform.api import WRITE_SECURITY, form_from_json, invalid, iso, responses
+from osuus.platform.api import WRITE_SECURITY, answer, form_from_json, invalid, iso, responses
 from osuus.platform.context import CoopContext
 from osuus.platform.http import client_ip
 from osuus.platform.i18n import get_language
@@ -91,6 +91,10 @@ async def api_catalogue(coop: CoopContext, show: str = "active") -> CatalogueOut
 
 @get("/catalogue/{item_id:int}", summary="One service or product", responses=responses())
 async def api_item(coop: CoopContext, item_id: int) -> ItemOut:
+    return await _item_now(coop, item_id)
+
+
+async def _item_now(coop: CoopContext, item_id: int) -> ItemOut:
     return item_out(await service.get_item(coop, item_id))
 
 
@@ -104,9 +108,7 @@ async def api_item(coop: CoopContext, item_id: int) -> ItemOut:
 async def api_add_item(request: Request, coop: CoopContext, data: dict[str, Any]) -> Response[Any]:  # type: ignore[type-arg]
     form = _form(data)
     item_id = await service.add_item(coop, form, client_ip(request))
-    if item_id is None:
-        return invalid(form)
-    return Response(item_out(await service.get_item(coop, item_id)), status_code=201)
+    return await answer(form, item_id, lambda new_id: _item_now(coop, new_id))
 
 
 @post(
@@ -124,7 +126,7 @@ async def api_edit_item(request: Request, coop: CoopContext, item_id: int, data:
         return invalid(form)
     if "active" in data:
         await service.set_active(coop, item_id, active == "yes", client_ip(request))
-    return Response(item_out(await service.get_item(coop, item_id)), status_code=200)
+    return Response(await _item_now(coop, item_id), status_code=200)
 
 
 API_HANDLERS: list[Any] = [api_catalogue, api_item, api_add_item, api_edit_item]

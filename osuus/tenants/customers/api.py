@@ -8,7 +8,7 @@ from typing import Any
 import msgspec
 from litestar import Request, Response, get, post
 
-from osuus.platform.api import WRITE_SECURITY, form_from_json, invalid, iso, responses
+from osuus.platform.api import WRITE_SECURITY, answer, form_from_json, iso, responses
 from osuus.platform.context import CoopContext
 from osuus.platform.http import client_ip
 from osuus.tenants.customers import service
@@ -93,6 +93,10 @@ async def api_customers(coop: CoopContext, kind: str = "", q: str = "") -> Custo
 
 @get("/customers/{customer_id:int}", summary="One customer", responses=responses())
 async def api_customer(coop: CoopContext, customer_id: int) -> CustomerOut:
+    return await _customer_now(coop, customer_id)
+
+
+async def _customer_now(coop: CoopContext, customer_id: int) -> CustomerOut:
     return customer_out(await service.get_customer(coop, customer_id))
 
 
@@ -106,9 +110,7 @@ async def api_customer(coop: CoopContext, customer_id: int) -> CustomerOut:
 async def api_add_customer(request: Request, coop: CoopContext, data: dict[str, Any]) -> Response[Any]:  # type: ignore[type-arg]
     form = _form(data)
     customer_id = await service.add_customer(coop, form, client_ip(request))
-    if customer_id is None:
-        return invalid(form)
-    return Response(customer_out(await service.get_customer(coop, customer_id)), status_code=201)
+    return await answer(form, customer_id, lambda new_id: _customer_now(coop, new_id))
 
 
 @post(
@@ -126,9 +128,8 @@ async def api_edit_customer(
     data: dict[str, Any],
 ) -> Response[Any]:
     form = _form(data)
-    if not await service.edit_customer(coop, customer_id, form, client_ip(request)):
-        return invalid(form)
-    return Response(customer_out(await service.get_customer(coop, customer_id)), status_code=200)
+    saved = await service.edit_customer(coop, customer_id, form, client_ip(request))
+    return await answer(form, saved, lambda _: _customer_now(coop, customer_id), status=200)
 
 
 API_HANDLERS: list[Any] = [api_customers, api_customer, api_add_customer, api_edit_customer]

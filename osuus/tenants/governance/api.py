@@ -8,7 +8,7 @@ from typing import Any
 import msgspec
 from litestar import Request, Response, get, post
 
-from osuus.platform.api import WRITE_SECURITY, form_from_json, invalid, iso, refused, responses
+from osuus.platform.api import WRITE_SECURITY, answer, form_from_json, iso, refused, responses, yes_no
 from osuus.platform.context import CoopContext
 from osuus.platform.http import client_ip
 from osuus.platform.i18n import N_
@@ -70,6 +70,10 @@ def seat_out(s: service.SeatView) -> SeatOut:
     return SeatOut(s.id, s.holder, s.member_id, s.role, s.kind, s.has_vote, s.term_start.isoformat(), iso(s.term_end))
 
 
+async def _seat(coop: CoopContext, seat_id: int) -> SeatOut:
+    return seat_out(await service.get_seat(coop, seat_id))
+
+
 def _warnings(w: service.BoardWarnings | None) -> WarningsOut | None:
     if w is None:
         return None
@@ -108,12 +112,10 @@ async def api_board(coop: CoopContext) -> BoardOut:
 async def api_add_seat(request: Request, coop: CoopContext, data: dict[str, Any]) -> Response[Any]:  # type: ignore[type-arg]
     body = dict(data)
     vote = body.pop("has_vote", None)
-    body["vote"] = "yes" if vote is True else "no" if vote is False else "" if vote is None else "?"
+    body["vote"] = yes_no(vote)
     form = form_from_json(body, dates=("term_start", "term_end"), names={"has_vote": "vote"})
     seat_id = await service.add_seat(coop, form, client_ip(request))
-    if seat_id is None:
-        return invalid(form)
-    return Response(seat_out(await service.get_seat(coop, seat_id)), status_code=201)
+    return await answer(form, seat_id, lambda new_id: _seat(coop, new_id))
 
 
 @post(
@@ -127,11 +129,10 @@ async def api_add_seat(request: Request, coop: CoopContext, data: dict[str, Any]
 async def api_end_seat(request: Request, coop: CoopContext, seat_id: int, data: dict[str, Any]) -> Response[Any]:  # type: ignore[type-arg]
     form = form_from_json(data, dates=("term_end",))
     try:
-        if not await service.end_seat(coop, seat_id, form, client_ip(request)):
-            return invalid(form)
+        ended = await service.end_seat(coop, seat_id, form, client_ip(request))
     except service.SeatAlreadyEnded:
         return refused(409, ALREADY_ENDED)
-    return Response(seat_out(await service.get_seat(coop, seat_id)), status_code=200)
+    return await answer(form, ended, lambda _: _seat(coop, seat_id), status=200)
 
 
 async def _target(coop: CoopContext) -> TargetOut:
@@ -158,9 +159,8 @@ async def api_save_target(request: Request, coop: CoopContext, data: dict[str, A
     body = {f"seats.{kind}": n for kind, n in seats.items()} if isinstance(seats, dict) else {}
     names = {f"seats.{kind}": f"seats_{kind}" for kind in service.TARGET_KINDS}
     form = form_from_json(body, names=names)
-    if not await service.save_target(coop, form, client_ip(request)):
-        return invalid(form)
-    return Response(await _target(coop), status_code=200)
+    saved = await service.save_target(coop, form, client_ip(request))
+    return await answer(form, saved, lambda _: _target(coop), status=200)
 
 
 API_HANDLERS: list[Any] = [api_board, api_add_seat, api_end_seat, api_target, api_save_target]

@@ -9,7 +9,7 @@ from typing import Any
 import msgspec
 from litestar import Request, Response, get, post
 
-from osuus.platform.api import WRITE_SECURITY, form_from_json, invalid, iso, refused, responses
+from osuus.platform.api import WRITE_SECURITY, answer, form_from_json, iso, refused, responses
 from osuus.platform.context import CoopContext
 from osuus.platform.http import client_ip
 from osuus.platform.i18n import N_
@@ -128,6 +128,18 @@ async def _detail(coop: CoopContext, meeting_id: int) -> MeetingDetailOut:
     )
 
 
+async def _item_now(coop: CoopContext, meeting_id: int, item_id: int) -> ItemOut:
+    page = await service.meeting_page(coop, meeting_id)
+    item = page.item(item_id)
+    assert item is not None
+    return _item(item, page.results)
+
+
+async def _attendance_now(coop: CoopContext, meeting_id: int, attendance_id: int) -> AttendanceOut:
+    _, row = await service.get_attendance(coop, meeting_id, attendance_id)
+    return _attendance(row)
+
+
 @get("/meetings", summary="The coop's meetings this person may see: coming and past", responses=responses())
 async def api_meetings(coop: CoopContext) -> MeetingListOut:
     found = await service.meetings(coop)
@@ -156,9 +168,7 @@ async def api_meeting(coop: CoopContext, meeting_id: int) -> MeetingDetailOut:
 async def api_create_meeting(request: Request, coop: CoopContext, data: dict[str, Any]) -> Response[Any]:  # type: ignore[type-arg]
     form = form_from_json(data, dates=("date",))
     meeting_id = await service.create_meeting(coop, form, client_ip(request))
-    if meeting_id is None:
-        return invalid(form)
-    return Response(await _detail(coop, meeting_id), status_code=201)
+    return await answer(form, meeting_id, lambda new_id: _detail(coop, new_id))
 
 
 @post(
@@ -175,12 +185,7 @@ async def api_add_item(request: Request, coop: CoopContext, meeting_id: int, dat
         item_id = await service.add_item(coop, meeting_id, form, client_ip(request))
     except service.MeetingFrozen:
         return refused(409, FROZEN)
-    if item_id is None:
-        return invalid(form)
-    page = await service.meeting_page(coop, meeting_id)
-    item = page.item(item_id)
-    assert item is not None
-    return Response(_item(item, page.results), status_code=201)
+    return await answer(form, item_id, lambda new_id: _item_now(coop, meeting_id, new_id))
 
 
 @post(
@@ -202,10 +207,7 @@ async def api_add_attendance(
         attendance_id = await service.record_attendance(coop, meeting_id, form, client_ip(request))
     except service.MeetingFrozen:
         return refused(409, FROZEN)
-    if attendance_id is None:
-        return invalid(form)
-    _, row = await service.get_attendance(coop, meeting_id, attendance_id)
-    return Response(_attendance(row), status_code=201)
+    return await answer(form, attendance_id, lambda new_id: _attendance_now(coop, meeting_id, new_id))
 
 
 @post(
@@ -230,12 +232,7 @@ async def api_item_outcome(
         done = await service.decide_item(coop, meeting_id, item_id, form, client_ip(request))
     except service.MeetingFrozen:
         return refused(409, FROZEN)
-    if not done:
-        return invalid(form)
-    page = await service.meeting_page(coop, meeting_id)
-    item = page.item(item_id)
-    assert item is not None
-    return Response(_item(item, page.results), status_code=200)
+    return await answer(form, done, lambda _: _item_now(coop, meeting_id, item_id), status=200)
 
 
 API_HANDLERS: list[Any] = [

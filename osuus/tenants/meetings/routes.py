@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from litestar import Request, Response, get, post
@@ -60,6 +61,57 @@ async def _frozen(request: Request, coop: CoopContext, meeting_id: int) -> Templ
     return _refused(request, coop, meeting, N_("The minutes are approved. Nothing can be changed."))
 
 
+async def _manager_page(
+    request: Request,  # type: ignore[type-arg]
+    coop: CoopContext,
+    meeting_id: int,
+    template: str,
+    form: Callable[[service.MeetingView], Form] | None = None,
+) -> Template:
+    """The page of one change to the meeting, for the managers, with `form(meeting)` when given; once the meeting is
+    frozen, the page that says so."""
+    coop.require(*service.MANAGERS)
+    meeting = await service.get_meeting(coop, meeting_id)
+    if meeting.frozen:
+        return await _frozen(request, coop, meeting_id)
+    context: dict[str, Any] = {} if form is None else {"form": form(meeting)}
+    return page(request, template, coop=coop, meeting=meeting, **context)
+
+
+async def _change(
+    request: Request,  # type: ignore[type-arg]
+    coop: CoopContext,
+    meeting_id: int,
+    action: Awaitable[object],
+    done: Redirect,
+    again: Callable[[], Awaitable[Template]] | None = None,
+) -> Template | Redirect:
+    """Make one change to the meeting and answer: `done` when it went through; the refusal page when the meeting is
+    frozen or the change is not possible now; with a form, `again()` (the form and its errors) when the service
+    refused it (returned False or None)."""
+    try:
+        result = await action
+    except service.MeetingFrozen:
+        return await _frozen(request, coop, meeting_id)
+    except service.NotPossible as refused:
+        return _refused(request, coop, await service.get_meeting(coop, meeting_id), refused.message)
+    if again is None or (result is not None and result is not False):
+        return done
+    return await again()
+
+
+async def _form_again(
+    request: Request,  # type: ignore[type-arg]
+    coop: CoopContext,
+    meeting_id: int,
+    template: str,
+    form: Form,
+) -> Template:
+    """The form of a change to the meeting again, with its errors (400)."""
+    meeting = await service.get_meeting(coop, meeting_id)
+    return page(request, template, status=400, coop=coop, meeting=meeting, form=form)
+
+
 # --- the list, a new meeting, the meeting page --------------------------------------------------------------------
 
 
@@ -104,24 +156,22 @@ async def meeting_detail(request: Request, coop: CoopContext, meeting_id: int, d
 
 @get("/meetings/{meeting_id:int}/edit")
 async def edit_meeting_form(request: Request, coop: CoopContext, meeting_id: int) -> Template:  # type: ignore[type-arg]
-    coop.require(*service.MANAGERS)
-    meeting = await service.get_meeting(coop, meeting_id)
-    if meeting.frozen:
-        return await _frozen(request, coop, meeting_id)
-    form = service.edit_meeting_form(meeting)
-    return page(request, "meetings/edit.html", coop=coop, meeting=meeting, form=form)
+    return await _manager_page(request, coop, meeting_id, "meetings/edit.html", service.edit_meeting_form)
 
 
 @post("/meetings/{meeting_id:int}/edit")
 async def edit_meeting(request: Request, coop: CoopContext, meeting_id: int, data: FormData) -> Template | Redirect:  # type: ignore[type-arg]
     form = Form.from_data(data)
-    try:
-        if await service.edit_meeting(coop, meeting_id, form, client_ip(request)):
-            return _done(coop, meeting_id, "changed")
-    except service.MeetingFrozen:
-        return await _frozen(request, coop, meeting_id)
-    meeting = await service.get_meeting(coop, meeting_id)
-    return page(request, "meetings/edit.html", status=400, coop=coop, meeting=meeting, form=form)
+    action = service.edit_meeting(coop, meeting_id, form, client_ip(request))
+    done = _done(coop, meeting_id, "changed")
+    return await _change(
+        request,
+        coop,
+        meeting_id,
+        action,
+        done,
+        lambda: _form_again(request, coop, meeting_id, "meetings/edit.html", form),
+    )
 
 
 # --- the agenda --------------------------------------------------------------------------------------------------
@@ -188,13 +238,15 @@ async def edit_item(
     data: FormData,
 ) -> Template | Redirect:
     form = Form.from_data(data)
-    try:
-        if await service.edit_item(coop, meeting_id, item_id, form, client_ip(request)):
-            return _done(coop, meeting_id, "item_changed", f"#item-{item_id}")
-    except service.MeetingFrozen:
-        return await _frozen(request, coop, meeting_id)
-    meeting, item = await service.get_item(coop, meeting_id, item_id)
-    return page(request, "meetings/item_edit.html", status=400, coop=coop, meeting=meeting, item=item, form=form)
+
+    async def again() -> Template:
+        meeting, item = await service.get_item(coop, meeting_id, item_id)
+        return page(request, "meetings/item_edit.html", status=400, coop=coop, meeting=meeting, item=item, form=form)
+
+    action = service.edit_item(coop, meeting_id, item_id, form, client_ip(request))
+    return await _change(
+        request, coop, meeting_id, action, _done(coop, meeting_id, "item_changed", f"#item-{item_id}"), again
+    )
 
 
 @get("/meetings/{meeting_id:int}/items/{item_id:int}/remove")
@@ -207,13 +259,8 @@ async def remove_item_confirm(request: Request, coop: CoopContext, meeting_id: i
 
 @post("/meetings/{meeting_id:int}/items/{item_id:int}/remove")
 async def remove_item(request: Request, coop: CoopContext, meeting_id: int, item_id: int) -> Template | Redirect:  # type: ignore[type-arg]
-    try:
-        await service.remove_item(coop, meeting_id, item_id, client_ip(request))
-    except service.MeetingFrozen:
-        return await _frozen(request, coop, meeting_id)
-    except service.NotPossible as refused:
-        return _refused(request, coop, await service.get_meeting(coop, meeting_id), refused.message)
-    return _done(coop, meeting_id, "item_removed", "#agenda-title")
+    action = service.remove_item(coop, meeting_id, item_id, client_ip(request))
+    return await _change(request, coop, meeting_id, action, _done(coop, meeting_id, "item_removed", "#agenda-title"))
 
 
 async def _move_page(
@@ -248,14 +295,16 @@ async def move_item(
     data: FormData,
 ) -> Template | Redirect:
     form = Form.from_data(data)
-    try:
-        if await service.move_item(coop, meeting_id, item_id, form, client_ip(request)):
-            return _done(coop, meeting_id, "item_moved", f"#item-{item_id}")
-    except service.MeetingFrozen:
-        return await _frozen(request, coop, meeting_id)
-    except service.NotPossible as refused:
-        return _refused(request, coop, await service.get_meeting(coop, meeting_id), refused.message)
-    return await _move_page(request, coop, meeting_id, item_id, form, status=400)
+    action = service.move_item(coop, meeting_id, item_id, form, client_ip(request))
+    done = _done(coop, meeting_id, "item_moved", f"#item-{item_id}")
+    return await _change(
+        request,
+        coop,
+        meeting_id,
+        action,
+        done,
+        lambda: _move_page(request, coop, meeting_id, item_id, form, status=400),
+    )
 
 
 @get("/meetings/{meeting_id:int}/applicants")
@@ -268,13 +317,8 @@ async def applicants_confirm(request: Request, coop: CoopContext, meeting_id: in
 
 @post("/meetings/{meeting_id:int}/applicants")
 async def add_applicants(request: Request, coop: CoopContext, meeting_id: int) -> Template | Redirect:  # type: ignore[type-arg]
-    try:
-        await service.add_applicants(coop, meeting_id, client_ip(request))
-    except service.MeetingFrozen:
-        return await _frozen(request, coop, meeting_id)
-    except service.NotPossible as refused:
-        return _refused(request, coop, await service.get_meeting(coop, meeting_id), refused.message)
-    return _done(coop, meeting_id, "applicants", "#agenda-title")
+    action = service.add_applicants(coop, meeting_id, client_ip(request))
+    return await _change(request, coop, meeting_id, action, _done(coop, meeting_id, "applicants", "#agenda-title"))
 
 
 # --- decisions ---------------------------------------------------------------------------------------------------
@@ -317,12 +361,16 @@ async def decide(
     data: FormData,
 ) -> Template | Redirect:
     form = Form.from_data(data)
-    try:
-        if await service.decide_item(coop, meeting_id, item_id, form, client_ip(request)):
-            return _done(coop, meeting_id, "decided", f"#item-{item_id}")
-    except service.MeetingFrozen:
-        return await _frozen(request, coop, meeting_id)
-    return await _decide_page(request, coop, meeting_id, item_id, form, status=400)
+    action = service.decide_item(coop, meeting_id, item_id, form, client_ip(request))
+    done = _done(coop, meeting_id, "decided", f"#item-{item_id}")
+    return await _change(
+        request,
+        coop,
+        meeting_id,
+        action,
+        done,
+        lambda: _decide_page(request, coop, meeting_id, item_id, form, status=400),
+    )
 
 
 # --- attendance --------------------------------------------------------------------------------------------------
@@ -363,12 +411,11 @@ async def record_attendance(
     data: FormData,
 ) -> Template | Redirect:
     form = Form.from_data(data)
-    try:
-        if await service.record_attendance(coop, meeting_id, form, client_ip(request)) is not None:
-            return Redirect(f"{_meeting_url(coop, meeting_id)}/attendance?done=attendance", status_code=303)
-    except service.MeetingFrozen:
-        return await _frozen(request, coop, meeting_id)
-    return await _attendance_page(request, coop, meeting_id, form, status=400)
+    action = service.record_attendance(coop, meeting_id, form, client_ip(request))
+    done = Redirect(f"{_meeting_url(coop, meeting_id)}/attendance?done=attendance", status_code=303)
+    return await _change(
+        request, coop, meeting_id, action, done, lambda: _attendance_page(request, coop, meeting_id, form, status=400)
+    )
 
 
 @get("/meetings/{meeting_id:int}/attendance/{attendance_id:int}/remove")
@@ -391,13 +438,9 @@ async def remove_attendance(
     meeting_id: int,
     attendance_id: int,
 ) -> Template | Redirect:
-    try:
-        await service.remove_attendance(coop, meeting_id, attendance_id, client_ip(request))
-    except service.MeetingFrozen:
-        return await _frozen(request, coop, meeting_id)
-    except service.NotPossible as refused:
-        return _refused(request, coop, await service.get_meeting(coop, meeting_id), refused.message)
-    return Redirect(f"{_meeting_url(coop, meeting_id)}/attendance?done=attendance_removed", status_code=303)
+    action = service.remove_attendance(coop, meeting_id, attendance_id, client_ip(request))
+    done = Redirect(f"{_meeting_url(coop, meeting_id)}/attendance?done=attendance_removed", status_code=303)
+    return await _change(request, coop, meeting_id, action, done)
 
 
 # --- notice and cancellation -------------------------------------------------------------------------------------
@@ -421,22 +464,13 @@ async def send_notice(request: Request, coop: CoopContext, meeting_id: int) -> T
 
 @get("/meetings/{meeting_id:int}/cancel")
 async def cancel_confirm(request: Request, coop: CoopContext, meeting_id: int) -> Template:  # type: ignore[type-arg]
-    coop.require(*service.MANAGERS)
-    meeting = await service.get_meeting(coop, meeting_id)
-    if meeting.frozen:
-        return await _frozen(request, coop, meeting_id)
-    return page(request, "meetings/cancel.html", coop=coop, meeting=meeting)
+    return await _manager_page(request, coop, meeting_id, "meetings/cancel.html")
 
 
 @post("/meetings/{meeting_id:int}/cancel")
 async def cancel(request: Request, coop: CoopContext, meeting_id: int) -> Template | Redirect:  # type: ignore[type-arg]
-    try:
-        await service.cancel_meeting(coop, meeting_id, client_ip(request))
-    except service.MeetingFrozen:
-        return await _frozen(request, coop, meeting_id)
-    except service.NotPossible as refused:
-        return _refused(request, coop, await service.get_meeting(coop, meeting_id), refused.message)
-    return _done(coop, meeting_id, "cancelled")
+    action = service.cancel_meeting(coop, meeting_id, client_ip(request))
+    return await _change(request, coop, meeting_id, action, _done(coop, meeting_id, "cancelled"))
 
 
 # --- minutes -----------------------------------------------------------------------------------------------------
@@ -467,43 +501,33 @@ async def minutes_pdf(coop: CoopContext, meeting_id: int) -> Response[bytes]:
 
 @get("/meetings/{meeting_id:int}/minutes/roles")
 async def roles_form(request: Request, coop: CoopContext, meeting_id: int) -> Template:  # type: ignore[type-arg]
-    coop.require(*service.MANAGERS)
-    meeting = await service.get_meeting(coop, meeting_id)
-    if meeting.frozen:
-        return await _frozen(request, coop, meeting_id)
-    return page(request, "meetings/roles.html", coop=coop, meeting=meeting, form=service.roles_form(meeting))
+    return await _manager_page(request, coop, meeting_id, "meetings/roles.html", service.roles_form)
 
 
 @post("/meetings/{meeting_id:int}/minutes/roles")
 async def save_roles(request: Request, coop: CoopContext, meeting_id: int, data: FormData) -> Template | Redirect:  # type: ignore[type-arg]
     form = Form.from_data(data)
-    try:
-        if await service.save_roles(coop, meeting_id, form, client_ip(request)):
-            return Redirect(f"{_meeting_url(coop, meeting_id)}/minutes", status_code=303)
-    except service.MeetingFrozen:
-        return await _frozen(request, coop, meeting_id)
-    meeting = await service.get_meeting(coop, meeting_id)
-    return page(request, "meetings/roles.html", status=400, coop=coop, meeting=meeting, form=form)
+    action = service.save_roles(coop, meeting_id, form, client_ip(request))
+    done = Redirect(f"{_meeting_url(coop, meeting_id)}/minutes", status_code=303)
+    return await _change(
+        request,
+        coop,
+        meeting_id,
+        action,
+        done,
+        lambda: _form_again(request, coop, meeting_id, "meetings/roles.html", form),
+    )
 
 
 @get("/meetings/{meeting_id:int}/minutes/approve")
 async def approve_confirm(request: Request, coop: CoopContext, meeting_id: int) -> Template:  # type: ignore[type-arg]
-    coop.require(*service.MANAGERS)
-    meeting = await service.get_meeting(coop, meeting_id)
-    if meeting.frozen:
-        return await _frozen(request, coop, meeting_id)
-    return page(request, "meetings/approve.html", coop=coop, meeting=meeting)
+    return await _manager_page(request, coop, meeting_id, "meetings/approve.html")
 
 
 @post("/meetings/{meeting_id:int}/minutes/approve")
 async def approve(request: Request, coop: CoopContext, meeting_id: int) -> Template | Redirect:  # type: ignore[type-arg]
-    try:
-        await service.approve_minutes(coop, meeting_id, client_ip(request))
-    except service.MeetingFrozen:
-        return await _frozen(request, coop, meeting_id)
-    except service.NotPossible as refused:
-        return _refused(request, coop, await service.get_meeting(coop, meeting_id), refused.message)
-    return _done(coop, meeting_id, "approved")
+    action = service.approve_minutes(coop, meeting_id, client_ip(request))
+    return await _change(request, coop, meeting_id, action, _done(coop, meeting_id, "approved"))
 
 
 # --- my meetings and the rules -----------------------------------------------------------------------------------

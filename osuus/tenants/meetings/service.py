@@ -710,6 +710,11 @@ def check_meeting_form(form: Form) -> NewMeeting | None:
     return NewMeeting(kind, title, starts_at, place, remote_info)
 
 
+async def _audit(ctx: CoopContext, action: str, meeting_id: int, ip: str, **detail: Any) -> None:
+    """The audit row of a manager's change to a meeting, in the open unit."""
+    await audit.record(action, actor_id=ctx.viewer.id, coop_id=ctx.id, target=f"meeting:{meeting_id}", ip=ip, **detail)
+
+
 async def create_meeting(ctx: CoopContext, form: Form, ip: str) -> int | None:
     """A new meeting as a draft; a general meeting starts with the usual first items on its agenda."""
     ctx.require(*MANAGERS)
@@ -748,12 +753,11 @@ async def create_meeting(ctx: CoopContext, form: Form, ip: str) -> int | None:
                     for n, (title, description) in enumerate(STANDARD_GENERAL_ITEMS, start=1)
                 )
             ).run()
-        await audit.record(
+        await _audit(
+            ctx,
             "meeting.created",
-            actor_id=ctx.viewer.id,
-            coop_id=ctx.id,
-            target=f"meeting:{meeting_id}",
-            ip=ip,
+            meeting_id,
+            ip,
             kind=new.kind,
             starts_at=new.starts_at.isoformat(),
         )
@@ -783,9 +787,7 @@ async def edit_meeting(ctx: CoopContext, meeting_id: int, form: Form, ip: str) -
     """Change the name, time and place. The kind stays (the notice and the agenda were made for it)."""
     ctx.require(*MANAGERS)
     async with coop_unit(ctx.id, ctx.viewer.id):
-        meeting = await _visible_meeting(ctx, meeting_id, lock=True)
-        if meeting.frozen:
-            raise MeetingFrozen()
+        meeting = await _open_for_changes(ctx, meeting_id)
         form.values["kind"] = meeting.kind
         new = check_meeting_form(form)
         if new is None:
@@ -799,12 +801,11 @@ async def edit_meeting(ctx: CoopContext, meeting_id: int, form: Form, ip: str) -
         if meeting.notice_sent_at is not None:
             changes[Meeting.agenda_changed_at] = _now()
         await Meeting.update(changes).where((Meeting.coop == ctx.id) & (Meeting.id == meeting_id)).run()
-        await audit.record(
+        await _audit(
+            ctx,
             "meeting.changed",
-            actor_id=ctx.viewer.id,
-            coop_id=ctx.id,
-            target=f"meeting:{meeting_id}",
-            ip=ip,
+            meeting_id,
+            ip,
             before={"title": meeting.title, "starts_at": meeting.starts_at.isoformat(), "place": meeting.place},
             after={"title": new.title, "starts_at": new.starts_at.isoformat(), "place": new.place},
         )
@@ -906,12 +907,11 @@ async def add_item(ctx: CoopContext, meeting_id: int, form: Form, ip: str) -> in
             return None
         item_id = await _insert_item(ctx.id, meeting_id, data)
         await _agenda_changed(ctx.id, meeting)
-        await audit.record(
+        await _audit(
+            ctx,
             "meeting.item_added",
-            actor_id=ctx.viewer.id,
-            coop_id=ctx.id,
-            target=f"meeting:{meeting_id}",
-            ip=ip,
+            meeting_id,
+            ip,
             item_id=item_id,
             kind=data.kind,
             member_id=data.member_id,
@@ -975,12 +975,11 @@ async def edit_item(ctx: CoopContext, meeting_id: int, item_id: int, form: Form,
             .run()
         )
         await _agenda_changed(ctx.id, meeting)
-        await audit.record(
+        await _audit(
+            ctx,
             "meeting.item_changed",
-            actor_id=ctx.viewer.id,
-            coop_id=ctx.id,
-            target=f"meeting:{meeting_id}",
-            ip=ip,
+            meeting_id,
+            ip,
             item_id=item_id,
             before=item.title,
             after=data.title,
@@ -1011,12 +1010,11 @@ async def remove_item(ctx: CoopContext, meeting_id: int, item_id: int, ip: str) 
         await savepoint.release()  # type: ignore[no-untyped-call]
         await _renumber(ctx.id, meeting_id)
         await _agenda_changed(ctx.id, meeting)
-        await audit.record(
+        await _audit(
+            ctx,
             "meeting.item_removed",
-            actor_id=ctx.viewer.id,
-            coop_id=ctx.id,
-            target=f"meeting:{meeting_id}",
-            ip=ip,
+            meeting_id,
+            ip,
             item_id=item_id,
             title=item.title,
         )
@@ -1040,12 +1038,11 @@ async def move_item(ctx: CoopContext, meeting_id: int, item_id: int, form: Form,
         order.insert(int(text) - 1, item_id)
         await _renumber(ctx.id, meeting_id, order)
         await _agenda_changed(ctx.id, meeting)
-        await audit.record(
+        await _audit(
+            ctx,
             "meeting.item_moved",
-            actor_id=ctx.viewer.id,
-            coop_id=ctx.id,
-            target=f"meeting:{meeting_id}",
-            ip=ip,
+            meeting_id,
+            ip,
             item_id=item_id,
             before=old,
             after=int(text),
@@ -1079,12 +1076,11 @@ async def add_applicants(ctx: CoopContext, meeting_id: int, ip: str) -> int:
             await _insert_item(ctx.id, meeting_id, ItemInput(title, "", "member_application", member_id))
         if waiting:
             await _agenda_changed(ctx.id, meeting)
-            await audit.record(
+            await _audit(
+                ctx,
                 "meeting.applicants_added",
-                actor_id=ctx.viewer.id,
-                coop_id=ctx.id,
-                target=f"meeting:{meeting_id}",
-                ip=ip,
+                meeting_id,
+                ip,
                 member_ids=[mid for mid, _ in waiting],
             )
     return len(waiting)
@@ -1189,12 +1185,11 @@ async def record_attendance(ctx: CoopContext, meeting_id: int, form: Form, ip: s
             .run()
         )
         attendance_id = int(inserted[0]["id"])
-        await audit.record(
+        await _audit(
+            ctx,
             "meeting.attendance_recorded",
-            actor_id=ctx.viewer.id,
-            coop_id=ctx.id,
-            target=f"meeting:{meeting_id}",
-            ip=ip,
+            meeting_id,
+            ip,
             member_id=member_id,
             mode=mode,
             proxy_holder_id=holder_id,
@@ -1276,12 +1271,11 @@ async def remove_attendance(ctx: CoopContext, meeting_id: int, attendance_id: in
                 )
             )
         await Attendance.delete().where((Attendance.coop == ctx.id) & (Attendance.id == attendance_id)).run()
-        await audit.record(
+        await _audit(
+            ctx,
             "meeting.attendance_removed",
-            actor_id=ctx.viewer.id,
-            coop_id=ctx.id,
-            target=f"meeting:{meeting_id}",
-            ip=ip,
+            meeting_id,
+            ip,
             member_id=found.member_id,
             mode=found.mode,
         )
@@ -1394,12 +1388,11 @@ async def send_notice(ctx: CoopContext, meeting_id: int, ip: str) -> NoticePlan:
             .where((Meeting.coop == ctx.id) & (Meeting.id == meeting_id))
             .run()
         )
-        await audit.record(
+        await _audit(
+            ctx,
             "meeting.noticed",
-            actor_id=ctx.viewer.id,
-            coop_id=ctx.id,
-            target=f"meeting:{meeting_id}",
-            ip=ip,
+            meeting_id,
+            ip,
             recipients=len(plan.recipients),
             without_address=len(plan.without_address),
         )
@@ -1428,12 +1421,11 @@ async def cancel_meeting(ctx: CoopContext, meeting_id: int, ip: str) -> int:
             .where((Meeting.coop == ctx.id) & (Meeting.id == meeting_id))
             .run()
         )
-        await audit.record(
+        await _audit(
+            ctx,
             "meeting.cancelled",
-            actor_id=ctx.viewer.id,
-            coop_id=ctx.id,
-            target=f"meeting:{meeting_id}",
-            ip=ip,
+            meeting_id,
+            ip,
             cancellations=sent,
         )
     return sent
@@ -1634,12 +1626,11 @@ async def save_roles(ctx: CoopContext, meeting_id: int, form: Form, ip: str) -> 
             .where((Meeting.coop == ctx.id) & (Meeting.id == meeting_id))
             .run()
         )
-        await audit.record(
+        await _audit(
+            ctx,
             "meeting.roles_changed",
-            actor_id=ctx.viewer.id,
-            coop_id=ctx.id,
-            target=f"meeting:{meeting.id}",
-            ip=ip,
+            meeting.id,
+            ip,
             names=values,
         )
     return True
@@ -1661,9 +1652,7 @@ async def approve_minutes(ctx: CoopContext, meeting_id: int, ip: str) -> None:
             .where((Meeting.coop == ctx.id) & (Meeting.id == meeting_id))
             .run()
         )
-        await audit.record(
-            "meeting.minutes_approved", actor_id=ctx.viewer.id, coop_id=ctx.id, target=f"meeting:{meeting_id}", ip=ip
-        )
+        await _audit(ctx, "meeting.minutes_approved", meeting_id, ip)
 
 
 # --- my meetings -------------------------------------------------------------------------------------------------

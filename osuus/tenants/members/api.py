@@ -9,7 +9,7 @@ from typing import Any
 import msgspec
 from litestar import Request, Response, delete, get, post
 
-from osuus.platform.api import CONFIRM_NEEDED, WRITE_SECURITY, form_from_json, invalid, iso, refused, responses
+from osuus.platform.api import CONFIRM_NEEDED, WRITE_SECURITY, answer, form_from_json, invalid, iso, refused, responses
 from osuus.platform.context import CoopContext
 from osuus.platform.http import client_ip
 from osuus.platform.i18n import N_, gettext
@@ -155,9 +155,7 @@ async def api_member(coop: CoopContext, member_id: int) -> MemberDetailOut:
 async def api_add_member(request: Request, coop: CoopContext, data: dict[str, Any]) -> Response[Any]:  # type: ignore[type-arg]
     form = form_from_json(data, dates=("on_date",), names={"organisation_id": "organisation"})
     member_id = await service.add_member(coop, form, client_ip(request))
-    if member_id is None:
-        return invalid(form)
-    return Response(await _detail(coop, member_id), status_code=201)
+    return await answer(form, member_id, lambda new_id: _detail(coop, new_id))
 
 
 @post(
@@ -286,9 +284,8 @@ async def api_edit_contact(request: Request, coop: CoopContext, member_id: int, 
     member = await service.get_member(coop, member_id)
     body = _keep_missing(data, {"name": member.name, "email": member.email, "phone": member.phone})
     form = form_from_json(body)
-    if not await service.edit_contact(coop, member_id, form, client_ip(request)):
-        return invalid(form)
-    return Response(await _detail(coop, member_id), status_code=200)
+    saved = await service.edit_contact(coop, member_id, form, client_ip(request))
+    return await answer(form, saved, lambda _: _detail(coop, member_id), status=200)
 
 
 # --- the person's own membership --------------------------------------------------------------------------------
@@ -338,9 +335,8 @@ async def api_my_membership(coop: CoopContext) -> MyMembershipOut:
 async def api_my_contact(request: Request, coop: CoopContext, data: dict[str, Any]) -> Response[Any]:  # type: ignore[type-arg]
     mine = await service.my_member(coop)
     form = form_from_json(_keep_missing(data, {"email": mine.email, "phone": mine.phone} if mine else {}))
-    if not await service.update_my_contact(coop, form, client_ip(request)):
-        return invalid(form)
-    return Response(await _mine(coop), status_code=200)
+    saved = await service.update_my_contact(coop, form, client_ip(request))
+    return await answer(form, saved, lambda _: _mine(coop), status=200)
 
 
 @get(

@@ -9,7 +9,7 @@ from typing import Any
 import msgspec
 from litestar import Request, Response, get, post
 
-from osuus.platform.api import CONFIRM_NEEDED, WRITE_SECURITY, form_from_json, invalid, iso, refused, responses
+from osuus.platform.api import CONFIRM_NEEDED, WRITE_SECURITY, answer, form_from_json, invalid, iso, refused, responses
 from osuus.platform.context import CoopContext
 from osuus.platform.dates import today
 from osuus.platform.http import Form, client_ip
@@ -302,13 +302,17 @@ async def api_set_policy(request: Request, coop: CoopContext, data: dict[str, An
     return Response(_policy(saved), status_code=201)
 
 
+async def _statement_now(coop: CoopContext, member_id: int) -> StatementOut:
+    return _statement(await service.member_statement(coop, member_id))
+
+
 @get(
     "/shares/members/{member_id:int}",
     summary="One member's share statement: shares, payments, plans, changes",
     responses=responses(),
 )
 async def api_statement(coop: CoopContext, member_id: int) -> StatementOut:
-    return _statement(await service.member_statement(coop, member_id))
+    return await _statement_now(coop, member_id)
 
 
 @post(
@@ -322,9 +326,8 @@ async def api_statement(coop: CoopContext, member_id: int) -> StatementOut:
 )
 async def api_create_plan(request: Request, coop: CoopContext, member_id: int, data: dict[str, Any]) -> Response[Any]:  # type: ignore[type-arg]
     form = form_from_json(data, dates=("starts_on",), cents=("instalment", "protected_net"))
-    if not await service.create_plan(coop, member_id, form, client_ip(request)):
-        return invalid(form)
-    return Response(_statement(await service.member_statement(coop, member_id)), status_code=201)
+    saved = await service.create_plan(coop, member_id, form, client_ip(request))
+    return await answer(form, saved, lambda _: _statement_now(coop, member_id))
 
 
 @post(
@@ -343,9 +346,8 @@ async def api_record_payment(
     data: dict[str, Any],
 ) -> Response[Any]:
     form = form_from_json(data, dates=("paid_on",), cents=("amount",))
-    if not await service.record_payment(coop, member_id, form, client_ip(request)):
-        return invalid(form)
-    return Response(_statement(await service.member_statement(coop, member_id)), status_code=201)
+    saved = await service.record_payment(coop, member_id, form, client_ip(request))
+    return await answer(form, saved, lambda _: _statement_now(coop, member_id))
 
 
 def _net_pay(values: list[str], form: Form) -> dict[int, int] | None:
@@ -423,7 +425,7 @@ async def api_record_refund(request: Request, coop: CoopContext, member_id: int,
             return invalid(form)
     except service.NotPossibleNow as problem:
         return refused(409, problem.message)
-    return Response(_statement(await service.member_statement(coop, member_id)), status_code=201)
+    return Response(await _statement_now(coop, member_id), status_code=201)
 
 
 # --- the supporting-member fee -------------------------------------------------------------------------------
@@ -441,6 +443,10 @@ def _fees(s: service.Statement) -> FeesOut:
     responses=responses(),
 )
 async def api_fees(coop: CoopContext, member_id: int) -> FeesOut:
+    return await _fees_now(coop, member_id)
+
+
+async def _fees_now(coop: CoopContext, member_id: int) -> FeesOut:
     return _fees(await service.fee_form(coop, member_id))
 
 
@@ -455,9 +461,8 @@ async def api_fees(coop: CoopContext, member_id: int) -> FeesOut:
 )
 async def api_record_fee(request: Request, coop: CoopContext, member_id: int, data: dict[str, Any]) -> Response[Any]:  # type: ignore[type-arg]
     form = form_from_json(data, dates=("paid_on",), cents=("amount",))
-    if not await service.record_fee(coop, member_id, form, client_ip(request)):
-        return invalid(form)
-    return Response(_fees(await service.fee_form(coop, member_id)), status_code=201)
+    saved = await service.record_fee(coop, member_id, form, client_ip(request))
+    return await answer(form, saved, lambda _: _fees_now(coop, member_id))
 
 
 # --- cancelling a plan, moving shares ------------------------------------------------------------------------------
@@ -494,7 +499,7 @@ async def api_cancel_plan(
             return invalid(form)
     except service.NotPossibleNow as problem:  # cancelled or paid meanwhile
         return refused(409, problem.message)
-    return Response(_statement(await service.member_statement(coop, member_id)), status_code=200)
+    return Response(await _statement_now(coop, member_id), status_code=200)
 
 
 @post(
@@ -508,9 +513,8 @@ async def api_cancel_plan(
 )
 async def api_transfer(request: Request, coop: CoopContext, member_id: int, data: dict[str, Any]) -> Response[Any]:  # type: ignore[type-arg]
     form = form_from_json(data, dates=("on_date",), names={"receiver_id": "receiver"})
-    if not await service.transfer_shares(coop, member_id, form, client_ip(request)):
-        return invalid(form)
-    return Response(_statement(await service.member_statement(coop, member_id)), status_code=201)
+    saved = await service.transfer_shares(coop, member_id, form, client_ip(request))
+    return await answer(form, saved, lambda _: _statement_now(coop, member_id))
 
 
 API_HANDLERS: list[Any] = [

@@ -8,7 +8,7 @@ from typing import Any
 import msgspec
 from litestar import Request, Response, get, post
 
-from osuus.platform.api import WRITE_SECURITY, form_from_json, invalid, iso, refused, responses
+from osuus.platform.api import WRITE_SECURITY, answer, form_from_json, invalid, iso, refused, responses, yes_no
 from osuus.platform.context import CoopContext
 from osuus.platform.http import client_ip
 from osuus.platform.i18n import N_
@@ -154,17 +154,16 @@ async def api_open_vote(
 ) -> Response[Any]:
     body = dict(data)
     anonymous = body.get("anonymous")
-    body["anonymous"] = "yes" if anonymous is True else "no" if anonymous is False else "" if anonymous is None else "?"
+    body["anonymous"] = yes_no(anonymous)
     names = body.get("candidates")
     if isinstance(names, list):
         body["candidates"] = "\n".join(str(n) for n in names)
     form = form_from_json(body)
     try:
-        if await service.open_vote(coop, meeting_id, item_id, form, client_ip(request)) is None:
-            return invalid(form)
+        vote_id = await service.open_vote(coop, meeting_id, item_id, form, client_ip(request))
     except service.NotPossible as exc:
         return refused(exc.status, exc.message)
-    return Response(await _vote_out(coop, meeting_id, item_id), status_code=201)
+    return await answer(form, vote_id, lambda _: _vote_out(coop, meeting_id, item_id))
 
 
 @post(
@@ -224,11 +223,10 @@ async def api_close(
 ) -> Response[Any]:
     form = form_from_json(data)
     try:
-        if await service.close_vote(coop, meeting_id, item_id, form, client_ip(request)) is None:
-            return invalid(form)
+        result = await service.close_vote(coop, meeting_id, item_id, form, client_ip(request))
     except service.NotPossible as exc:
         return refused(exc.status, exc.message)
-    return Response(await _vote_out(coop, meeting_id, item_id), status_code=200)
+    return await answer(form, result, lambda _: _vote_out(coop, meeting_id, item_id), status=200)
 
 
 API_HANDLERS: list[Any] = [api_vote, api_open_vote, api_cast, api_close]

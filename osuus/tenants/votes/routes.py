@@ -82,18 +82,37 @@ async def cast(
     item_id: int,
     data: FormData,
 ) -> Template | Redirect:
+    return await _cast(request, coop, meeting_id, item_id, data, assisted=False)
+
+
+async def _cast(
+    request: Request,  # type: ignore[type-arg]
+    coop: CoopContext,
+    meeting_id: int,
+    item_id: int,
+    data: FormData,
+    assisted: bool,
+) -> Template | Redirect:
+    """A ballot, the voter's own (`vp`, the ballot page) or cast with help (`ap`, the assisted page): done, the check
+    page that waits for the confirmation, or the form again with its errors."""
     form = Form.from_data(data)
     confirmed = form.values.pop("confirmed", "") == "yes"
+    outcome: service.CastOutcome | service.AssistOutcome
     try:
-        outcome = await service.cast_ballot(coop, meeting_id, item_id, form, client_ip(request), confirmed)
+        if assisted:
+            outcome = await service.cast_assisted(coop, meeting_id, item_id, form, client_ip(request), confirmed)
+        else:
+            outcome = await service.cast_ballot(coop, meeting_id, item_id, form, client_ip(request), confirmed)
     except service.NotPossible as exc:
         return _not_possible(request, coop, meeting_id, item_id, exc)
     if outcome.state == "cast":
-        return Redirect(vote_url(coop, meeting_id, item_id, "?done=cast"), status_code=303)
-    context = _context(coop, meeting_id, item_id)
+        done = "/assisted?done=assisted" if assisted else "?done=cast"
+        return Redirect(vote_url(coop, meeting_id, item_id, done), status_code=303)
+    context = _context(coop, meeting_id, item_id) | {"ap" if assisted else "vp": outcome.page}
     if outcome.state == "check":
-        return page(request, "votes/check.html", vp=outcome.page, outcome=outcome, assisted=False, **context)
-    return page(request, "votes/vote.html", status=400, vp=outcome.page, form=form, done="", **context)
+        return page(request, "votes/check.html", outcome=outcome, assisted=assisted, **context)
+    template = "votes/assisted.html" if assisted else "votes/vote.html"
+    return page(request, template, status=400, form=form, done="", **context)
 
 
 # --- opening a vote -----------------------------------------------------------------------------------------------
@@ -161,18 +180,7 @@ async def assisted(
     item_id: int,
     data: FormData,
 ) -> Template | Redirect:
-    form = Form.from_data(data)
-    confirmed = form.values.pop("confirmed", "") == "yes"
-    try:
-        outcome = await service.cast_assisted(coop, meeting_id, item_id, form, client_ip(request), confirmed)
-    except service.NotPossible as exc:
-        return _not_possible(request, coop, meeting_id, item_id, exc)
-    if outcome.state == "cast":
-        return Redirect(vote_url(coop, meeting_id, item_id, "/assisted?done=assisted"), status_code=303)
-    context = _context(coop, meeting_id, item_id)
-    if outcome.state == "check":
-        return page(request, "votes/check.html", ap=outcome.page, outcome=outcome, assisted=True, **context)
-    return page(request, "votes/assisted.html", status=400, ap=outcome.page, form=form, done="", **context)
+    return await _cast(request, coop, meeting_id, item_id, data, assisted=True)
 
 
 # --- closing and the result ---------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from decimal import Decimal
 from typing import Any
 
@@ -12,9 +12,12 @@ import pytest
 from osuus.platform.reference.tables import Category
 from osuus.platform.tenancy import coop_unit, public_unit, relay_unit
 from osuus.tenants.catalogue.tables import CatalogueItem, OrderRequest, OrderRequestLine
-from tests.fixtures import Browser, unique
+from tests.fixtures import (
+    SignIn,
+    browsers_by_email,
+    unique,
+)
 
-SignIn = Callable[[str], Awaitable[Browser]]
 TABLES = ("catalogue_item", "order_request", "order_request_line", "customer", "audit_log")
 
 
@@ -159,23 +162,8 @@ async def audit_actions(coop_id: int, target: str) -> list[str]:
     return [r["action"] for r in rows]
 
 
-async def english(browser: Browser) -> Browser:
-    browser.http.cookies.set("lang", "en", domain="testserver.local", path="/")
-    return browser
-
-
 @pytest.fixture(scope="module")
 async def signed_in(app: Any) -> AsyncIterator[SignIn]:
     """One signed-in browser per person for the module, reading pages in English."""
-    browsers: dict[str, Browser] = {}
-
-    async def get(email: str) -> Browser:
-        if email not in browsers:
-            browsers[email] = Browser(app)
-            await browsers[email].signin(email)
-            await english(browsers[email])
-        return browsers[email]
-
-    yield get
-    for b in browsers.values():
-        await b.close()
+    async with browsers_by_email(app, in_english=True) as get:
+        yield get

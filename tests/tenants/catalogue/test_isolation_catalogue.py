@@ -8,7 +8,6 @@ storefront (/shop/…) is checked in test_storefront.py: a coop's items never sh
 
 from __future__ import annotations
 
-import re
 import secrets
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -21,32 +20,16 @@ import pytest
 from osuus.platform.tenancy import coop_unit
 from osuus.tenants.catalogue import photos
 from osuus.tenants.catalogue.tables import CatalogueItem
-from tests.fixtures import ROLES, ApiClient, Browser, World, api_client
+from tests.fixtures import ROLES, ApiClient, Browser, SignIn, World, api_client
+from tests.isolation_kit import Route, fill
 from tests.isolation_registry import covered
-from tests.tenants.catalogue.conftest import SignIn, make_item, make_request, snapshot
+from tests.tenants.catalogue.conftest import make_item, make_request, snapshot
 from tests.tenants.catalogue.test_routes import png_bytes
 
 COOP, API = "/c/{slug:str}", "/api/v1/coops/{slug:str}"
 EDITORS = ("admin", "board")
 HANDLERS = ("admin", "board")
 ITEM = f"{COOP}/catalogue/{{item_id:int}}"
-
-
-@dataclass(frozen=True)
-class Route:
-    method: str
-    path: str
-    roles: tuple[str, ...] = ROLES  # who passes the role check
-    status: int = 200  # what they get in their own coop's URL with coop B's ids
-    form: str = ""
-    ids: bool = True  # the path names B's item or request
-
-    def __str__(self) -> str:
-        return f"{self.method} {self.path}"
-
-    @property
-    def api(self) -> bool:
-        return self.path.startswith("/api/")
 
 
 ROUTES = (
@@ -73,7 +56,6 @@ ROUTES = (
 )
 covered(*((r.method, r.path) for r in ROUTES))
 
-_PARAM = re.compile(r"\{(\w+):\w+\}")
 B_NAMES = ("B:n lumityöt", "B:n Pyytäjä")
 
 
@@ -116,7 +98,7 @@ async def clients(app: Any, world: World) -> AsyncIterator[dict[str, ApiClient]]
 def url(route: Route, slug: str, ids: Ids) -> str:
     item = ids.off_sale if route.path.endswith("/activate") else ids.item
     values = {"slug": slug, "item_id": item, "request_id": ids.request}
-    return _PARAM.sub(lambda m: str(values[m.group(1)]), route.path)
+    return fill(route.path, values)
 
 
 def form(name: str, valid: bool) -> dict[str, Any]:

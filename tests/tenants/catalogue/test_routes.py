@@ -11,8 +11,8 @@ import pytest
 
 from osuus.platform.dates import today
 from osuus.tenants.catalogue import photos
-from tests.fixtures import ROLES, ApiPlace, make_api_place
-from tests.tenants.catalogue.conftest import SignIn, audit_actions, item_row, make_item, snapshot
+from tests.fixtures import ROLES, ApiPlace, SignIn, make_api_place
+from tests.tenants.catalogue.conftest import audit_actions, item_row, make_item, snapshot
 
 
 @pytest.fixture(scope="module")

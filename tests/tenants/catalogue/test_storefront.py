@@ -18,8 +18,18 @@ from osuus.platform.ratelimit import Limiter
 from osuus.platform.tenancy import coop_unit
 from osuus.tenants.catalogue import storefront
 from osuus.tenants.catalogue.tables import OrderRequest, OrderRequestLine
-from tests.fixtures import ApiPlace, Browser, make_api_place, make_coop, make_region, unique, wait_for_mail
-from tests.tenants.catalogue.conftest import SignIn, english, make_item, make_request, outbox_to, snapshot
+from tests.fixtures import (
+    ApiPlace,
+    Browser,
+    SignIn,
+    english,
+    make_api_place,
+    make_coop,
+    make_region,
+    unique,
+    wait_for_mail,
+)
+from tests.tenants.catalogue.conftest import make_item, make_request, outbox_to, snapshot
 from tests.tenants.catalogue.test_routes import png_bytes, upload
 
 

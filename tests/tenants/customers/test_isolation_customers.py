@@ -7,21 +7,21 @@ tests/isolation_registry.py at import, so the guard in tests/platform/test_isola
 
 from __future__ import annotations
 
-import re
 import secrets
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-import httpx
 import pytest
 
 from osuus.platform.tenancy import coop_unit
 from osuus.tenants.customers.tables import Customer
-from tests.fixtures import ROLES, ApiClient, Browser, World, api_client
+from tests import isolation_kit
+from tests.fixtures import ROLES, ApiClient, Browser, SignIn, World, api_client
+from tests.isolation_kit import fill, send
 from tests.isolation_registry import covered
-from tests.tenants.catalogue.conftest import SignIn, make_request
+from tests.tenants.catalogue.conftest import make_request
 from tests.tenants.customers.conftest import make_customer, snapshot
 
 COOP, API = "/c/{slug:str}", "/api/v1/coops/{slug:str}"
@@ -29,20 +29,8 @@ MANAGERS = ("admin", "board")
 
 
 @dataclass(frozen=True)
-class Route:
-    method: str
-    path: str
-    roles: tuple[str, ...] = MANAGERS
-    status: int = 200
-    form: str = ""
-    ids: bool = True
-
-    def __str__(self) -> str:
-        return f"{self.method} {self.path}"
-
-    @property
-    def api(self) -> bool:
-        return self.path.startswith("/api/")
+class Route(isolation_kit.Route):
+    roles: tuple[str, ...] = MANAGERS  # here, the default
 
 
 ROUTES = (
@@ -58,7 +46,6 @@ ROUTES = (
 )
 covered(*((r.method, r.path) for r in ROUTES))
 
-_PARAM = re.compile(r"\{(\w+):\w+\}")
 B_NAMES = ("B:n Asiakas Oy", "B:n Pyytäjä")
 
 
@@ -92,7 +79,7 @@ async def clients(app: Any, world: World) -> AsyncIterator[dict[str, ApiClient]]
 
 def url(route: Route, slug: str, ids: Ids) -> str:
     values = {"slug": slug, "customer_id": ids.customer}
-    return _PARAM.sub(lambda m: str(values[m.group(1)]), route.path)
+    return fill(route.path, values)
 
 
 def form(name: str, valid: bool, api: bool = False) -> dict[str, Any]:
@@ -105,12 +92,6 @@ def form(name: str, valid: bool, api: bool = False) -> dict[str, Any]:
         data = {"kind": "company", "name": "", "business_id": "1234567-8", "language": "de"}
     data.update(coop_id=0 if api else "0", coop="b")
     return data
-
-
-async def send(client: Browser | ApiClient, route: Route, target: str, data: dict[str, Any]) -> httpx.Response:
-    if route.method == "GET":
-        return await client.get(target)
-    return await client.post(target, data)
 
 
 async def both(world: World) -> list[Any]:

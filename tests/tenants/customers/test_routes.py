@@ -12,8 +12,8 @@ import pytest
 from osuus.platform.tables import Organisation
 from osuus.platform.tenancy import coop_unit, public_unit
 from osuus.tenants.catalogue.tables import OrderRequest
-from tests.fixtures import ROLES, grant, make_coop, make_org, make_region, make_user
-from tests.tenants.catalogue.conftest import SignIn, audit_actions, make_request
+from tests.fixtures import ROLES, SignIn, grant, make_coop, make_org, make_region, make_user
+from tests.tenants.catalogue.conftest import audit_actions, make_request
 from tests.tenants.customers.conftest import customer_row, make_customer, snapshot
 
 

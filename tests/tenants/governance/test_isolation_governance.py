@@ -7,9 +7,7 @@ knows they are covered here.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import secrets
-from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -19,26 +17,13 @@ import pytest
 
 from osuus.platform.tenancy import coop_unit
 from osuus.tenants.governance.tables import BoardSeat, BoardTarget
-from tests.fixtures import ROLES, Browser, World
+from tests.fixtures import ROLES, Browser, SignIn, World
+from tests.isolation_kit import Route, fill, send
 from tests.isolation_registry import covered
 from tests.tenants.governance.conftest import board_rows, make_member, make_seat
 
 COOP = "/c/{slug:str}"
 MANAGERS = ("admin", "board")
-
-
-@dataclass(frozen=True)
-class Route:
-    """One method on one path as Litestar lists it; who passes the role check and what they get with B's ids."""
-
-    method: str
-    path: str
-    roles: tuple[str, ...] = ROLES
-    status: int = 200
-    form: str = ""
-
-    def __str__(self) -> str:
-        return f"{self.method} {self.path}"
 
 
 ROUTES = (
@@ -52,8 +37,6 @@ ROUTES = (
 )
 covered(*((r.method, r.path) for r in ROUTES))
 
-_PARAM = re.compile(r"\{(\w+):\w+\}")
-
 
 @dataclass(frozen=True)
 class BoardOf:
@@ -66,7 +49,7 @@ class BoardOf:
 
 
 def url(route: Route, slug: str, seat_id: int) -> str:
-    return _PARAM.sub(lambda m: {"slug": slug, "seat_id": str(seat_id)}[m.group(1)], route.path)
+    return fill(route.path, {"slug": slug, "seat_id": seat_id})
 
 
 def form(name: str, world: World, b: BoardOf, valid: bool = True) -> dict[str, str]:
@@ -96,32 +79,8 @@ def form(name: str, world: World, b: BoardOf, valid: bool = True) -> dict[str, s
     return data
 
 
-async def send(client: Browser, route: Route, target: str, data: dict[str, str]) -> httpx.Response:
-    if route.method == "GET":
-        return await client.get(target)
-    return await client.post(target, data)
-
-
 async def everything(world: World) -> list[dict[str, Any]]:
     return [await board_rows(world.a.id), await board_rows(world.b.id)]
-
-
-SignIn = Callable[[str], Awaitable[Browser]]
-
-
-@pytest.fixture(scope="module")
-async def signed_in(app: Any) -> AsyncIterator[SignIn]:
-    browsers: dict[str, Browser] = {}
-
-    async def get(email: str) -> Browser:
-        if email not in browsers:
-            browsers[email] = Browser(app)
-            await browsers[email].signin(email)
-        return browsers[email]
-
-    yield get
-    for b in browsers.values():
-        await b.close()
 
 
 async def _board_of(coop_id: int, slug: str) -> BoardOf:

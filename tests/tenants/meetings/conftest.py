@@ -15,9 +15,9 @@ import pytest
 from osuus.platform.dates import HELSINKI, today
 from osuus.platform.tenancy import coop_unit, relay_unit
 from osuus.tenants.meetings.tables import AgendaItem, Attendance, Meeting, MeetingRules
-from tests.fixtures import ROLES, Browser, grant, make_coop, make_region, make_user
+from tests.fixtures import ROLES, Browser, english, grant, make_coop, make_region, make_user
 from tests.tenants.governance.conftest import make_seat
-from tests.tenants.members.conftest import english, make_member, member_row, signed_in
+from tests.tenants.members.conftest import make_member, member_row, signed_in
 
 __all__ = ["english", "make_member", "make_seat", "member_row", "signed_in"]
 

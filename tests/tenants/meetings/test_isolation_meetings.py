@@ -6,7 +6,6 @@ knows they are covered here.
 
 from __future__ import annotations
 
-import re
 import secrets
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -18,28 +17,14 @@ import pytest
 
 from osuus.platform.tenancy import coop_unit
 from osuus.tenants.meetings.tables import Meeting
-from tests.fixtures import ROLES, ApiClient, Browser, World, api_client
+from tests.fixtures import ROLES, ApiClient, Browser, SignIn, World, api_client
+from tests.isolation_kit import Route, fill, send
 from tests.isolation_registry import covered
 from tests.tenants.meetings.conftest import make_attendance, make_item, make_meeting, make_member, snapshot
-from tests.tenants.members.conftest import SignIn
 
 COOP = "/c/{slug:str}"
 M = f"{COOP}/meetings/{{meeting_id:int}}"
 MANAGERS = ("admin", "board")
-
-
-@dataclass(frozen=True)
-class Route:
-    """One method on one path as Litestar lists it; who passes the role check and what they get with B's ids."""
-
-    method: str
-    path: str
-    roles: tuple[str, ...] = ROLES
-    status: int = 404
-    form: str = ""
-
-    def __str__(self) -> str:
-        return f"{self.method} {self.path}"
 
 
 ROUTES = (
@@ -49,39 +34,37 @@ ROUTES = (
     Route("GET", f"{COOP}/meetings/mine", status=200),
     Route("GET", f"{COOP}/meetings/rules", MANAGERS, 200),
     Route("POST", f"{COOP}/meetings/rules", MANAGERS, 400, "rules"),
-    Route("GET", M),
-    Route("GET", f"{M}/edit", MANAGERS),
-    Route("POST", f"{M}/edit", MANAGERS, form="meeting"),
-    Route("GET", f"{M}/items/new", MANAGERS),
-    Route("POST", f"{M}/items/new", MANAGERS, form="item"),
-    Route("GET", f"{M}/items/{{item_id:int}}/edit", MANAGERS),
-    Route("POST", f"{M}/items/{{item_id:int}}/edit", MANAGERS, form="item"),
-    Route("GET", f"{M}/items/{{item_id:int}}/remove", MANAGERS),
-    Route("POST", f"{M}/items/{{item_id:int}}/remove", MANAGERS),
-    Route("GET", f"{M}/items/{{item_id:int}}/move", MANAGERS),
-    Route("POST", f"{M}/items/{{item_id:int}}/move", MANAGERS, form="move"),
-    Route("GET", f"{M}/items/{{item_id:int}}/decide", MANAGERS),
-    Route("POST", f"{M}/items/{{item_id:int}}/decide", MANAGERS, form="decide"),
-    Route("GET", f"{M}/applicants", MANAGERS),
-    Route("POST", f"{M}/applicants", MANAGERS),
-    Route("GET", f"{M}/attendance", MANAGERS),
-    Route("POST", f"{M}/attendance", MANAGERS, form="attendance"),
-    Route("GET", f"{M}/attendance/{{attendance_id:int}}/remove", MANAGERS),
-    Route("POST", f"{M}/attendance/{{attendance_id:int}}/remove", MANAGERS),
-    Route("GET", f"{M}/notice", MANAGERS),
-    Route("POST", f"{M}/notice", MANAGERS),
-    Route("GET", f"{M}/cancel", MANAGERS),
-    Route("POST", f"{M}/cancel", MANAGERS),
-    Route("GET", f"{M}/minutes"),
-    Route("GET", f"{M}/minutes.pdf"),
-    Route("GET", f"{M}/minutes/roles", MANAGERS),
-    Route("POST", f"{M}/minutes/roles", MANAGERS, form="roles"),
-    Route("GET", f"{M}/minutes/approve", MANAGERS),
-    Route("POST", f"{M}/minutes/approve", MANAGERS),
+    Route("GET", M, status=404),
+    Route("GET", f"{M}/edit", MANAGERS, 404),
+    Route("POST", f"{M}/edit", MANAGERS, 404, form="meeting"),
+    Route("GET", f"{M}/items/new", MANAGERS, 404),
+    Route("POST", f"{M}/items/new", MANAGERS, 404, form="item"),
+    Route("GET", f"{M}/items/{{item_id:int}}/edit", MANAGERS, 404),
+    Route("POST", f"{M}/items/{{item_id:int}}/edit", MANAGERS, 404, form="item"),
+    Route("GET", f"{M}/items/{{item_id:int}}/remove", MANAGERS, 404),
+    Route("POST", f"{M}/items/{{item_id:int}}/remove", MANAGERS, 404),
+    Route("GET", f"{M}/items/{{item_id:int}}/move", MANAGERS, 404),
+    Route("POST", f"{M}/items/{{item_id:int}}/move", MANAGERS, 404, form="move"),
+    Route("GET", f"{M}/items/{{item_id:int}}/decide", MANAGERS, 404),
+    Route("POST", f"{M}/items/{{item_id:int}}/decide", MANAGERS, 404, form="decide"),
+    Route("GET", f"{M}/applicants", MANAGERS, 404),
+    Route("POST", f"{M}/applicants", MANAGERS, 404),
+    Route("GET", f"{M}/attendance", MANAGERS, 404),
+    Route("POST", f"{M}/attendance", MANAGERS, 404, form="attendance"),
+    Route("GET", f"{M}/attendance/{{attendance_id:int}}/remove", MANAGERS, 404),
+    Route("POST", f"{M}/attendance/{{attendance_id:int}}/remove", MANAGERS, 404),
+    Route("GET", f"{M}/notice", MANAGERS, 404),
+    Route("POST", f"{M}/notice", MANAGERS, 404),
+    Route("GET", f"{M}/cancel", MANAGERS, 404),
+    Route("POST", f"{M}/cancel", MANAGERS, 404),
+    Route("GET", f"{M}/minutes", status=404),
+    Route("GET", f"{M}/minutes.pdf", status=404),
+    Route("GET", f"{M}/minutes/roles", MANAGERS, 404),
+    Route("POST", f"{M}/minutes/roles", MANAGERS, 404, form="roles"),
+    Route("GET", f"{M}/minutes/approve", MANAGERS, 404),
+    Route("POST", f"{M}/minutes/approve", MANAGERS, 404),
 )
 covered(*((r.method, r.path) for r in ROUTES))
-
-_PARAM = re.compile(r"\{(\w+):\w+\}")
 
 
 @dataclass(frozen=True)
@@ -106,7 +89,7 @@ def url(route: Route, slug: str, m: MeetingsOf, other: MeetingsOf | None = None)
         "item_id": str(inner.item_id),
         "attendance_id": str(inner.attendance_id),
     }
-    return _PARAM.sub(lambda match: values[match.group(1)], route.path)
+    return fill(route.path, values)
 
 
 def form(name: str, world: World, b: MeetingsOf, valid: bool = True) -> dict[str, str]:
@@ -132,12 +115,6 @@ def form(name: str, world: World, b: MeetingsOf, valid: bool = True) -> dict[str
     data = dict(valid_forms[name] if valid else invalid_forms.get(name, valid_forms[name]))
     data.update(coop_id=str(world.b.id), coop=world.b.slug, meeting_id=str(b.meeting_id))
     return data
-
-
-async def send(client: Browser, route: Route, target: str, data: dict[str, str]) -> httpx.Response:
-    if route.method == "GET":
-        return await client.get(target)
-    return await client.post(target, data)
 
 
 async def everything(world: World) -> list[dict[str, Any]]:
@@ -290,11 +267,11 @@ async def test_forged_coop_field_cannot_move_a_new_meeting(
 API = "/api/v1/coops/{slug:str}/meetings"
 API_ROUTES = (
     Route("GET", API, status=200),
-    Route("GET", f"{API}/{{meeting_id:int}}"),
+    Route("GET", f"{API}/{{meeting_id:int}}", status=404),
     Route("POST", API, MANAGERS, 400, "meeting"),
-    Route("POST", f"{API}/{{meeting_id:int}}/items", MANAGERS, form="item"),
-    Route("POST", f"{API}/{{meeting_id:int}}/attendance", MANAGERS, form="attendance"),
-    Route("POST", f"{API}/{{meeting_id:int}}/items/{{item_id:int}}/outcome", MANAGERS, form="decide"),
+    Route("POST", f"{API}/{{meeting_id:int}}/items", MANAGERS, 404, form="item"),
+    Route("POST", f"{API}/{{meeting_id:int}}/attendance", MANAGERS, 404, form="attendance"),
+    Route("POST", f"{API}/{{meeting_id:int}}/items/{{item_id:int}}/outcome", MANAGERS, 404, form="decide"),
 )
 covered(*((r.method, r.path) for r in API_ROUTES))
 

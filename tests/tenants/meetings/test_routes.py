@@ -140,8 +140,7 @@ async def test_board_meetings_and_drafts_are_hidden_from_members(mc: MeetCoop) -
 
 
 async def test_a_member_with_a_board_seat_sees_board_meetings(mc: MeetCoop, app: Any) -> None:
-    from tests.fixtures import Browser, grant, make_user
-    from tests.tenants.members.conftest import english
+    from tests.fixtures import Browser, english, grant, make_user
 
     email = f"seat.{mc.slug}@example.fi"
     user = await make_user(email, name="Istuva Jäsen")

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 
 from osuus.platform.tenancy import coop_unit, relay_unit
 from osuus.tenants.members.tables import FamilyLink, Member, MemberEvent
-from tests.fixtures import Browser, unique
-
-SignIn = Callable[[str], Awaitable[Browser]]
+from tests.fixtures import (
+    SignIn,
+    browsers_by_email,
+    unique,
+)
 
 
 async def make_member(
@@ -112,27 +114,8 @@ async def audit_actions(coop_id: int, target: str) -> list[str]:
     return [r["action"] for r in rows]
 
 
-async def english(browser: Browser) -> Browser:
-    """Pages in English, so that tests can read the messages (sign-in sets the person's own language).
-
-    The cookie is set directly: the language switch would also save "en" as the person's language for the session.
-    """
-    browser.http.cookies.set("lang", "en", domain="testserver.local", path="/")
-    return browser
-
-
 @pytest.fixture(scope="module")
 async def signed_in(app: Any) -> AsyncIterator[SignIn]:
     """One signed-in browser per person for the module, reading pages in English."""
-    browsers: dict[str, Browser] = {}
-
-    async def get(email: str) -> Browser:
-        if email not in browsers:
-            browsers[email] = Browser(app)
-            await browsers[email].signin(email)
-            await english(browsers[email])
-        return browsers[email]
-
-    yield get
-    for b in browsers.values():
-        await b.close()
+    async with browsers_by_email(app, in_english=True) as get:
+        yield get

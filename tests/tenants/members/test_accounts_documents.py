@@ -17,8 +17,8 @@ from osuus.platform.tables import Coop
 from osuus.platform.tenancy import coop_unit, public_unit
 from osuus.tenants.shares import pdf
 from osuus.tenants.shares.tables import ShareChange, SharePayment
-from tests.fixtures import ROLES, Browser, World, grant, make_coop, make_region, make_user
-from tests.tenants.members.conftest import english, make_member, member_row, raw, snapshot
+from tests.fixtures import ROLES, Browser, World, english, grant, make_coop, make_region, make_user
+from tests.tenants.members.conftest import make_member, member_row, raw, snapshot
 
 BUSINESS_ID = "2345678-0"
 

@@ -6,36 +6,21 @@ with tests/isolation_registry.py, so the guard in tests/platform/test_isolation.
 
 from __future__ import annotations
 
-import re
 import secrets
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-import httpx
 import pytest
 
-from tests.fixtures import ROLES, Browser, World
+from tests.fixtures import ROLES, Browser, SignIn, World
+from tests.isolation_kit import Route, fill, send
 from tests.isolation_registry import covered
-from tests.tenants.members.conftest import SignIn, link, make_member, snapshot
+from tests.tenants.members.conftest import link, make_member, snapshot
 
 COOP = "/c/{slug:str}"
 VIEWERS = ("admin", "board", "coach")
 DECIDERS = ("admin", "board")
-
-
-@dataclass(frozen=True)
-class Route:
-    method: str
-    path: str
-    roles: tuple[str, ...] = ROLES  # who passes the role check
-    status: int = 200  # what they get in their own coop's URL with coop B's ids
-    form: str = ""
-    ids: bool = True  # the path names members or links (B's, in these tests)
-    own: int = 200  # what the admin gets with A's own ids (the control test)
-
-    def __str__(self) -> str:
-        return f"{self.method} {self.path}"
 
 
 ROUTES = (
@@ -61,8 +46,6 @@ ROUTES = (
     Route("GET", f"{COOP}/me/documents", ids=False),
 )
 covered(*((r.method, r.path) for r in ROUTES))
-
-_PARAM = re.compile(r"\{(\w+):\w+\}")
 
 
 @dataclass(frozen=True)
@@ -94,7 +77,7 @@ async def a_ids(world: World) -> Ids:
 def url(route: Route, slug: str, ids: Ids) -> str:
     member = ids.applicant if "decide" in route.path else ids.person
     values = {"slug": slug, "member_id": member, "action": "admit", "link_id": ids.link}
-    return _PARAM.sub(lambda m: str(values[m.group(1)]), route.path)
+    return fill(route.path, values)
 
 
 def form(name: str, relative: int, valid: bool = True) -> dict[str, str]:
@@ -120,12 +103,6 @@ def form(name: str, relative: int, valid: bool = True) -> dict[str, str]:
     data = dict(valid_forms[name] if valid else invalid_forms.get(name, {}))
     data.update(coop_id="0", coop="b")
     return data
-
-
-async def send(client: Browser, route: Route, target: str, data: dict[str, str]) -> httpx.Response:
-    if route.method == "GET":
-        return await client.get(target)
-    return await client.post(target, data)
 
 
 async def both(world: World) -> list[dict[str, Any]]:

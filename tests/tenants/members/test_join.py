@@ -14,8 +14,8 @@ from osuus.platform.ratelimit import Limiter
 from osuus.platform.tenancy import coop_unit
 from osuus.tenants.members.service import APPLY_LIMIT, today
 from osuus.tenants.members.tables import Member
-from tests.fixtures import Browser, World, make_coop, unique, wait_for_mail
-from tests.tenants.members.conftest import english, events_of, outbox_to, snapshot
+from tests.fixtures import Browser, World, english, make_coop, unique, wait_for_mail
+from tests.tenants.members.conftest import events_of, outbox_to, snapshot
 
 
 @pytest.fixture

@@ -4,11 +4,8 @@ straight to the tables, and the outbox, audit and activity rows read back."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
-
-import pytest
 
 from osuus.platform.tables import AuditLog, Outbox, User
 from osuus.platform.tenancy import coop_unit, public_unit
@@ -16,7 +13,13 @@ from osuus.tenants.governance.tables import BoardSeat
 from osuus.tenants.members.tables import FamilyLink, Member
 from osuus.tenants.monitor.tables import CoopStatus
 from osuus.tenants.noticeboard.tables import Activity
-from tests.fixtures import ROLES, Browser, grant, make_coop, make_region, make_user
+from tests.fixtures import (
+    ROLES,
+    grant,
+    make_coop,
+    make_region,
+    make_user,
+)
 
 TERM_START = dt.date(2025, 1, 1)
 
@@ -132,22 +135,3 @@ async def stored(place: Place) -> dict[str, Any] | None:
             .first()
             .run()
         )
-
-
-SignIn = Callable[[str], Awaitable[Browser]]
-
-
-@pytest.fixture(scope="module")
-async def signed_in(app: Any) -> AsyncIterator[SignIn]:
-    """One signed-in browser per person for the whole module."""
-    browsers: dict[str, Browser] = {}
-
-    async def get(email: str) -> Browser:
-        if email not in browsers:
-            browsers[email] = Browser(app)
-            await browsers[email].signin(email)
-        return browsers[email]
-
-    yield get
-    for b in browsers.values():
-        await b.close()

@@ -9,9 +9,9 @@ from urllib.parse import quote
 import pytest
 
 from osuus.tenants.monitor.service import recompute_coop
-from tests.fixtures import Browser, World
+from tests.fixtures import Browser, SignIn, World
 from tests.isolation_registry import covered
-from tests.tenants.monitor.conftest import Place, SignIn, add_members, add_seat, audits, mails, make_place, stored
+from tests.tenants.monitor.conftest import Place, add_members, add_seat, audits, mails, make_place, stored
 
 COOP_MONITOR = ("GET", "/c/{slug:str}/monitor")
 OPS_MONITOR = ("GET", "/ops/monitor")

@@ -12,8 +12,8 @@ import pytest
 from osuus.platform.tables import RegionCoordinator
 from osuus.platform.tenancy import public_unit
 from osuus.tenants.monitor.service import recompute_coop
-from tests.fixtures import Browser, World, make_user
-from tests.tenants.monitor.conftest import Place, SignIn, add_members, add_seat, link, mails, make_place, stored
+from tests.fixtures import Browser, SignIn, World, make_user
+from tests.tenants.monitor.conftest import Place, add_members, add_seat, link, mails, make_place, stored
 
 NBSP = "\u00a0"
 NewBrowser = Callable[[], Browser]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,7 +14,18 @@ from osuus.platform.tenancy import coop_unit
 from osuus.tenants.members.tables import Member
 from osuus.tenants.shares import pdf
 from osuus.tenants.shares.tables import PaymentPlan, ShareChange, SharePayment, SharePolicy, SupportingFee
-from tests.fixtures import ROLES, Browser, grant, make_coop, make_region, make_user, unique
+from tests.fixtures import (
+    ROLES,
+    Browser,
+    SignIn,
+    browsers_by_email,
+    english,
+    grant,
+    make_coop,
+    make_region,
+    make_user,
+    unique,
+)
 
 SHARE_TABLES = ("share_policy", "payment_plan", "share_payment", "share_change", "supporting_fee", "audit_log")
 
@@ -171,11 +182,6 @@ class SharesCoop:
     own_member: int = 0  # the member row of the person with the member role
 
 
-async def english(browser: Browser) -> Browser:
-    browser.http.cookies.set("lang", "en", domain="testserver.local", path="/")
-    return browser
-
-
 @pytest.fixture(scope="module")
 async def shares_coop(app: Any) -> AsyncIterator[SharesCoop]:
     """A coop of this module's own (coop A of the shared world must stay unlinked for the members tests)."""
@@ -194,24 +200,11 @@ async def shares_coop(app: Any) -> AsyncIterator[SharesCoop]:
         await browser.close()
 
 
-SignIn = Callable[[str], Awaitable[Browser]]
-
-
 @pytest.fixture(scope="module")
 async def signed_in(app: Any) -> AsyncIterator[SignIn]:
     """One signed-in browser per person for the module, reading pages in English."""
-    browsers: dict[str, Browser] = {}
-
-    async def get(email: str) -> Browser:
-        if email not in browsers:
-            browsers[email] = Browser(app)
-            await browsers[email].signin(email)
-            await english(browsers[email])
-        return browsers[email]
-
-    yield get
-    for b in browsers.values():
-        await b.close()
+    async with browsers_by_email(app, in_english=True) as get:
+        yield get
 
 
 @pytest.fixture

@@ -9,20 +9,19 @@ documents are tested in test_routes.py with a coop of that module's own.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import secrets
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-import httpx
 import pytest
 
-from tests.fixtures import ROLES, Browser, World
+from tests import isolation_kit
+from tests.fixtures import ROLES, Browser, SignIn, World
+from tests.isolation_kit import fill, send
 from tests.isolation_registry import covered
 from tests.tenants.shares.conftest import (
     SHARE_TABLES,
-    SignIn,
     add_plan,
     add_policy,
     make_member,
@@ -38,18 +37,8 @@ MEMBER = f"{COOP}/shares/members/{{member_id:int}}"
 
 
 @dataclass(frozen=True)
-class Route:
-    method: str
-    path: str
-    roles: tuple[str, ...] = ROLES  # who passes the role check
-    status: int = 200  # what they get in their own coop's URL with coop B's ids
-    form: str = ""
-    ids: bool = True  # the path names a member (B's, in these tests)
+class Route(isolation_kit.Route):
     writes_audit: bool = False  # a read that is audited in the viewer's own coop
-    own: int = 200  # what A's admin gets with A's own member (the control test)
-
-    def __str__(self) -> str:
-        return f"{self.method} {self.path}"
 
 
 ROUTES = (
@@ -77,7 +66,6 @@ ROUTES = (
 )
 covered(*((r.method, r.path) for r in ROUTES))
 
-_PARAM = re.compile(r"\{(\w+):\w+\}")
 B_NAME = "B:n Osakas"
 PLAN_OF: dict[int, int] = {}  # member id -> their plan (filled by the fixtures below)
 RECEIVER_OF: dict[int, int] = {}  # member id -> another member of the same coop (a transfer's receiver)
@@ -86,7 +74,7 @@ RECEIVER_OF: dict[int, int] = {}  # member id -> another member of the same coop
 @pytest.fixture(scope="module")
 async def b_member(world: World) -> int:
     """Coop B: a fee, a member with shares, a plan and a payment."""
-    await add_policy(world.b.id, dt.date(2026, 1, 1), 5000, 2, keep_existing=True)
+    await add_policy(world.b.id, dt.date(2026, 1, 1), 5000, 2, supporting=2000, keep_existing=True)
     member = await make_member(world.b.id, B_NAME)
     await subscribe(world.b.id, member, 2, 10000)
     PLAN_OF[member] = await add_plan(world.b.id, member, 10000, 2500, 69000)
@@ -97,7 +85,7 @@ async def b_member(world: World) -> int:
 
 @pytest.fixture(scope="module")
 async def a_member(world: World) -> int:
-    await add_policy(world.a.id, dt.date(2026, 1, 1), 5000, 2, keep_existing=True)
+    await add_policy(world.a.id, dt.date(2026, 1, 1), 5000, 2, supporting=2000, keep_existing=True)
     member = await make_member(world.a.id, "A:n Osakas")
     await subscribe(world.a.id, member, 1, 5000)
     PLAN_OF[member] = await add_plan(world.a.id, member, 5000, 5000, kind="lump_sum")
@@ -107,7 +95,7 @@ async def a_member(world: World) -> int:
 
 def url(route: Route, slug: str, member_id: int) -> str:
     values = {"slug": slug, "member_id": member_id, "plan_id": PLAN_OF.get(member_id, 0)}
-    return _PARAM.sub(lambda m: str(values[m.group(1)]), route.path)
+    return fill(route.path, values)
 
 
 def form(name: str, valid: bool = True, receiver: int = 0) -> dict[str, str]:
@@ -140,12 +128,6 @@ def form(name: str, valid: bool = True, receiver: int = 0) -> dict[str, str]:
     data = dict(valid_forms[name] if valid else invalid_forms.get(name, {}))
     data.update(coop_id="0", coop="b")
     return data
-
-
-async def send(client: Browser, route: Route, target: str, data: dict[str, str]) -> httpx.Response:
-    if route.method == "GET":
-        return await client.get(target)
-    return await client.post(target, data)
 
 
 async def both(world: World, skip_a_audit: bool = False) -> list[dict[str, Any]]:

@@ -6,9 +6,8 @@ knows they are covered here.
 
 from __future__ import annotations
 
-import re
 import secrets
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -18,7 +17,8 @@ import pytest
 
 from osuus.platform.http import Form
 from osuus.tenants.votes import service
-from tests.fixtures import ROLES, ApiClient, Browser, World, api_client
+from tests.fixtures import ROLES, ApiClient, Browser, SignIn, World, api_client
+from tests.isolation_kit import Route, fill, send
 from tests.isolation_registry import covered
 from tests.tenants.votes.conftest import ctx_for, make_item, make_meeting, make_member, rows_of
 
@@ -28,34 +28,18 @@ MANAGERS = ("admin", "board")
 ASSISTANTS = ("admin", "coach")
 
 
-@dataclass(frozen=True)
-class Route:
-    """One method on one path as Litestar lists it; who passes the role check and what they get with B's ids."""
-
-    method: str
-    path: str
-    roles: tuple[str, ...] = ROLES
-    status: int = 404
-    form: str = ""
-
-    def __str__(self) -> str:
-        return f"{self.method} {self.path}"
-
-
 ROUTES = (
-    Route("GET", VOTE),
-    Route("POST", VOTE, form="ballot"),
-    Route("GET", f"{VOTE}/open", MANAGERS),
-    Route("POST", f"{VOTE}/open", MANAGERS, form="open"),
-    Route("GET", f"{VOTE}/assisted", ASSISTANTS),
-    Route("POST", f"{VOTE}/assisted", ASSISTANTS, form="assisted"),
-    Route("GET", f"{VOTE}/close", MANAGERS),
-    Route("POST", f"{VOTE}/close", MANAGERS, form="close"),
-    Route("GET", f"{VOTE}/result"),
+    Route("GET", VOTE, status=404),
+    Route("POST", VOTE, status=404, form="ballot"),
+    Route("GET", f"{VOTE}/open", MANAGERS, 404),
+    Route("POST", f"{VOTE}/open", MANAGERS, 404, form="open"),
+    Route("GET", f"{VOTE}/assisted", ASSISTANTS, 404),
+    Route("POST", f"{VOTE}/assisted", ASSISTANTS, 404, form="assisted"),
+    Route("GET", f"{VOTE}/close", MANAGERS, 404),
+    Route("POST", f"{VOTE}/close", MANAGERS, 404, form="close"),
+    Route("GET", f"{VOTE}/result", status=404),
 )
 covered(*((r.method, r.path) for r in ROUTES))
-
-_PARAM = re.compile(r"\{(\w+):\w+\}")
 
 
 @dataclass(frozen=True)
@@ -71,7 +55,7 @@ class VotesOf:
 
 def url(route: Route, slug: str, v: VotesOf) -> str:
     values = {"slug": slug, "meeting_id": str(v.meeting_id), "item_id": str(v.item_id)}
-    return _PARAM.sub(lambda m: values[m.group(1)], route.path)
+    return fill(route.path, values)
 
 
 def form(name: str, world: World, b: VotesOf) -> dict[str, str]:
@@ -92,32 +76,8 @@ def form(name: str, world: World, b: VotesOf) -> dict[str, str]:
     return {**forms[name], "coop_id": str(world.b.id), "coop": world.b.slug}
 
 
-async def send(client: Browser, route: Route, target: str, data: dict[str, str]) -> httpx.Response:
-    if route.method == "GET":
-        return await client.get(target)
-    return await client.post(target, data)
-
-
 async def everything(world: World) -> list[dict[str, Any]]:
     return [await rows_of(world.a.id), await rows_of(world.b.id)]
-
-
-SignIn = Callable[[str], Awaitable[Browser]]
-
-
-@pytest.fixture(scope="module")
-async def signed_in(app: Any) -> AsyncIterator[SignIn]:
-    browsers: dict[str, Browser] = {}
-
-    async def get(email: str) -> Browser:
-        if email not in browsers:
-            browsers[email] = Browser(app)
-            await browsers[email].signin(email)
-        return browsers[email]
-
-    yield get
-    for b in browsers.values():
-        await b.close()
 
 
 async def _votes_of(world: World, which: str) -> VotesOf:
@@ -240,10 +200,10 @@ async def test_unknown_coop_is_not_found(
 API = "/api/v1/coops/{slug:str}"
 API_VOTE = f"{API}/meetings/{{meeting_id:int}}/items/{{item_id:int}}/vote"
 API_ROUTES = (
-    Route("GET", API_VOTE),
-    Route("POST", API_VOTE, MANAGERS, form="api_open"),
-    Route("POST", f"{API_VOTE}/ballots", form="api_ballot"),
-    Route("POST", f"{API_VOTE}/close", MANAGERS, form="close"),
+    Route("GET", API_VOTE, status=404),
+    Route("POST", API_VOTE, MANAGERS, 404, form="api_open"),
+    Route("POST", f"{API_VOTE}/ballots", status=404, form="api_ballot"),
+    Route("POST", f"{API_VOTE}/close", MANAGERS, 404, form="close"),
 )
 covered(*((r.method, r.path) for r in API_ROUTES))
 
