@@ -11,7 +11,7 @@ import sys
 import time
 from collections.abc import Callable
 
-from osuus.platform.settings import SettingsError, describe, get_settings
+from osuus.platform.settings import SettingsError, describe, get_settings, secret_settings
 
 
 class CommandError(Exception):
@@ -164,9 +164,10 @@ def cmd_check(_: argparse.Namespace) -> int:
     """Print what is configured and whether Postgres, Redis and the worker answer."""
     settings = get_settings()
     print("Settings:")
+    secrets = secret_settings()
     for env, default, _doc in describe():
         value = os.environ.get(env)
-        secret = env in {"SECRET_KEY", "SMTP_PASSWORD", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"}
+        secret = env in secrets
         shown = "(set)" if value and secret else (value if value is not None else f"(default) {default}")
         print(f"  {env:22} {shown}")
     if settings.embedded_db or settings.embedded_redis:

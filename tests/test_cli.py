@@ -37,6 +37,23 @@ def test_check_reports_database_redis_and_worker(worker: subprocess.Popen[bytes]
     assert "SECRET_KEY             (set)" in result.stdout  # secrets are never printed
 
 
+def test_check_never_prints_a_secret_value() -> None:
+    from osuus.platform.settings import secret_settings
+
+    data_keys = "k1:" + "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVowMTIzNDU="  # 32 bytes, base64
+    result = subprocess.run(
+        [sys.executable, "-m", "osuus.cli", "check"],
+        env={**os.environ, "DATA_KEYS": data_keys, "SMTP_PASSWORD": "salainen-smtp-9"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert {"DATA_KEYS", "SECRET_KEY", "SMTP_PASSWORD"} <= secret_settings()
+    assert "DATA_KEYS              (set)" in result.stdout
+    assert "QUJDREVG" not in result.stdout and "salainen-smtp-9" not in result.stdout
+
+
 async def test_create_operator_gives_the_operator_console(browser: Browser) -> None:
     email = f"ops-{os.urandom(3).hex()}@example.fi"
     result = osuus("create-operator", email, "--name", "Uusi Operaattori", "--password", "vahva-salasana-kahvikuppi-7")

@@ -227,6 +227,11 @@ class Settings:
         return self.redis_url is None
 
 
+def secret_settings() -> frozenset[str]:
+    """The variables whose values are never printed (`osuus check` shows only whether they are set)."""
+    return frozenset(f.metadata["env"] for f in dataclasses.fields(Settings) if f.metadata["secret"])
+
+
 def describe() -> list[tuple[str, str, str]]:
     """(variable, default, meaning) for every setting, for the README and `osuus check`."""
     rows = []
