@@ -224,4 +224,11 @@ async def load_demo() -> bool:
 
                 await load_meeting_demo(coop_id, author)
     await load_catalogue_demo(coops, orgs)
+    # Work and employment read the register and the catalogue, so they come last.
+    from osuus.tenants.employment.demo import load_employment_demo
+    from osuus.tenants.work.demo import load_work_demo
+
+    async with coop_unit(coops["taidokkaat"]):
+        await load_employment_demo(coops["taidokkaat"], users)
+        await load_work_demo(coops["taidokkaat"], users)
     return True

@@ -503,18 +503,7 @@ async def set_request_status(ctx: CoopContext, request_id: int, status: str, ip:
         if status not in REQUEST_STATUSES:
             return None
         if found.status != status:
-            handled = status == "handled"
-            await (
-                OrderRequest.update(
-                    {
-                        OrderRequest.status: status,
-                        OrderRequest.handled_at: dt.datetime.now(dt.UTC) if handled else None,
-                        OrderRequest.handled_by: ctx.viewer.id if handled else None,
-                    }
-                )
-                .where((OrderRequest.coop == ctx.id) & (OrderRequest.id == request_id))
-                .run()
-            )
+            await set_request_status_in_unit(ctx.id, request_id, status, ctx.viewer.id)
             await audit.record(
                 "storefront.request_" + status,
                 actor_id=ctx.viewer.id,
@@ -524,6 +513,23 @@ async def set_request_status(ctx: CoopContext, request_id: int, status: str, ip:
                 old_status=found.status,
             )
         return await request_in_unit(ctx.id, request_id)
+
+
+async def set_request_status_in_unit(coop_id: int, request_id: int, status: str, user_id: int) -> None:
+    """Change a request's status inside the caller's open unit (work marks a request handled when it makes an order
+    of it, in the same transaction). "handled" records when and by whom; other statuses clear that."""
+    handled = status == "handled"
+    await (
+        OrderRequest.update(
+            {
+                OrderRequest.status: status,
+                OrderRequest.handled_at: dt.datetime.now(dt.UTC) if handled else None,
+                OrderRequest.handled_by: user_id if handled else None,
+            }
+        )
+        .where((OrderRequest.coop == coop_id) & (OrderRequest.id == request_id))
+        .run()
+    )
 
 
 async def link_customer_in_unit(coop_id: int, request_id: int, customer_id: int) -> None:

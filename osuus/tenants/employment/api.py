@@ -13,7 +13,7 @@ import msgspec
 from litestar import Request, Response, get, post
 from litestar.exceptions import NotFoundException
 
-from osuus.platform.api import WRITE_SECURITY, form_from_json, invalid, iso, responses
+from osuus.platform.api import WRITE_SECURITY, answer, form_from_json, iso, responses
 from osuus.platform.context import CoopContext
 from osuus.platform.http import client_ip
 from osuus.tenants.employment import service
@@ -208,11 +208,12 @@ async def api_create_contract(
     data: dict[str, Any],
 ) -> Response[Any]:
     form = form_from_json(data, dates=("starts_on", "ends_on", "subsidy_from", "subsidy_until"), cents=("hourly_wage",))
-    contract_id = await service.create_contract(coop, member_id, form, client_ip(request))
-    if contract_id is None:
-        return invalid(form)
-    _, contract = await service.contract_page(coop, member_id, contract_id)
-    return Response(contract_out(contract), status_code=201)
+
+    async def made(contract_id: int) -> ContractOut:
+        _, contract = await service.contract_page(coop, member_id, contract_id)
+        return contract_out(contract)
+
+    return await answer(form, await service.create_contract(coop, member_id, form, client_ip(request)), made)
 
 
 @get(
@@ -261,10 +262,11 @@ async def api_benefit(request: Request, coop: CoopContext, member_id: int) -> Be
 )
 async def api_save_benefit(request: Request, coop: CoopContext, member_id: int, data: dict[str, Any]) -> Response[Any]:  # type: ignore[type-arg]
     form = form_from_json(data, dates=("valid_from",), cents=("limit",))
-    if not await service.save_benefit(coop, member_id, form, client_ip(request)):
-        return invalid(form)
-    found = await service.benefit_page(coop, member_id, client_ip(request), purpose="api")
-    return Response(benefit_out(found), status_code=201)
+
+    async def saved(_: bool) -> BenefitOut:
+        return benefit_out(await service.benefit_page(coop, member_id, client_ip(request), purpose="api"))
+
+    return await answer(form, await service.save_benefit(coop, member_id, form, client_ip(request)), saved)
 
 
 API_HANDLERS: list[Any] = [

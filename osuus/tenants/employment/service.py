@@ -33,7 +33,7 @@ from osuus.platform import audit, crypto
 from osuus.platform.context import CoopContext
 from osuus.platform.dates import format_date, read_date, today
 from osuus.platform.http import Form, is_digits, parse_id
-from osuus.platform.i18n import N_, eur, get_language, gettext
+from osuus.platform.i18n import N_, date_long, eur, get_language, gettext
 from osuus.platform.mailer import send_mail
 from osuus.platform.tables import AuditLog, Coop, CoopRole
 from osuus.platform.tenancy import TenancyError, coop_unit, current_coop_id, current_unit
@@ -1243,7 +1243,7 @@ async def worker_earnings(ctx: CoopContext, member_id: int, month: Month, ip: st
 
 _CONSEQUENCE = {
     "disability_pension": N_("If you earn more than your limit, your pension can stop for a while."),
-    "unemployment": N_("Each euro you earn over the limit makes your unemployment benefit 50 cents smaller."),
+    "unemployment": N_("Each euro you earn makes your unemployment benefit 50 cents smaller."),
     "other": N_("If you earn more than your limit, your benefit can get smaller or stop."),
 }
 
@@ -1295,13 +1295,10 @@ async def acceptance_warning_in_unit(coop_id: int, member_id: int, day: dt.date,
     total = check.earnings.projected_cents + check.extra_cents
     limit = check.profile.limit_cents or 0
     parts = [
+        gettext("The work is on %(date)s.", date=date_long(day)),
+        gettext("With this work, you will earn about %(total)s that month.", total=eur(total)),
         gettext(
-            "If you take this work, you will earn about %(total)s in %(month)s. Your limit is %(limit)s. "
-            "That is %(over)s over your limit.",
-            total=eur(total),
-            month=month_label(check.month),
-            limit=eur(limit),
-            over=eur(total - limit),
+            "Your limit is %(limit)s. That is %(over)s over your limit.", limit=eur(limit), over=eur(total - limit)
         ),
         gettext(_CONSEQUENCE.get(check.profile.kind, _CONSEQUENCE["other"])),
         gettext(

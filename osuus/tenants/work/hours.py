@@ -8,6 +8,7 @@ version that replaces the one it corrects, and only the latest version counts. A
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 import re
@@ -282,7 +283,8 @@ async def _running(coop_id: int, user_id: int) -> EntryView | None:
 async def _started(coop_id: int, order_id: int, status: str, by: int) -> None:
     """Logging time on a scheduled job means the work has started."""
     if status == "scheduled":
-        await step_in_unit(coop_id, order_id, "start", by, STARTED_BY_LOGGING)
+        with contextlib.suppress(NotPossible):  # someone started it a moment ago: the order is already going on
+            await step_in_unit(coop_id, order_id, "start", by, STARTED_BY_LOGGING)
 
 
 async def start_clock(ctx: CoopContext, assignment_id: int, ip: str) -> EntryView:

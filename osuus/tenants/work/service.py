@@ -32,7 +32,6 @@ from osuus.platform.mailer import send_mail
 from osuus.platform.tenancy import TenancyError, coop_unit, current_coop_id
 from osuus.tenants.catalogue import storefront
 from osuus.tenants.catalogue.service import ItemView, items_in_unit
-from osuus.tenants.catalogue.tables import OrderRequest
 from osuus.tenants.customers.service import CustomerView, customers_in_unit
 from osuus.tenants.work.tables import (
     ORDER_STATUSES,
@@ -62,7 +61,12 @@ _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 EMPLOYMENT = "osuus.tenants.employment.service"
 STARTED_BY_LOGGING = N_("Started when time was logged.")
 ORDER_CANCELLED = N_("The order was cancelled.")
-SYSTEM_NOTES = frozenset({STARTED_BY_LOGGING, ORDER_CANCELLED})  # notes written by Osuus (translated when shown)
+# The event says the earnings warning was shown, not what it said: its amounts and the limit are benefit data,
+# which only the employment context keeps (sealed, every read logged).
+WARNED = N_("The earnings warning was shown before the person took the job.")
+SYSTEM_NOTES = frozenset(
+    {STARTED_BY_LOGGING, ORDER_CANCELLED, WARNED}
+)  # notes written by Osuus (translated when shown)
 NOT_EDITABLE = N_("The work has already started, so the order cannot change any more.")
 
 
@@ -340,6 +344,7 @@ class OrderPage:
     order: OrderView
     events: list[EventView]
     assignments: list[AssignmentView]
+    assignment_events: dict[int, list[AssignmentEventView]]  # assignment id -> its history, oldest first
     steps: list[Step]
     approved_minutes: int
     waiting_minutes: int
@@ -527,12 +532,14 @@ async def order_page(ctx: CoopContext, order_id: int) -> OrderPage:
         order = await order_in_unit(ctx.id, order_id)
         events = await _events(ctx.id, order_id)
         assignments = await _assignments(ctx.id, "a.order_id = {}", order_id)
+        history = await assignment_events_in_unit(ctx.id, [a.id for a in assignments])
         approved, waiting = await _hour_totals(ctx.id, order_id)
     live_coach = any(a.role == "coach" and a.coach_id == ctx.viewer.id and a.status in LIVE for a in assignments)
     return OrderPage(
         order=order,
         events=events,
         assignments=assignments,
+        assignment_events=history,
         steps=steps_for(ctx, order),
         approved_minutes=approved,
         waiting_minutes=waiting,
@@ -794,16 +801,9 @@ def request_id_of(form: Form) -> int | None:
 
 
 async def _mark_request_handled(coop_id: int, request_id: int, user_id: int) -> None:
-    # The storefront (catalogue context) owns order_request; it has no "mark handled" function that runs inside
-    # another unit, so the order and the handled mark are written here, in the same transaction. Only the handling
-    # columns change, as storefront.set_request_status would change them.
-    await (
-        OrderRequest.update(
-            {OrderRequest.status: "handled", OrderRequest.handled_at: _now(), OrderRequest.handled_by: user_id}
-        )
-        .where((OrderRequest.coop == coop_id) & (OrderRequest.id == request_id))
-        .run()
-    )
+    """The storefront owns order requests (ADR 0008): its in-unit function marks this one handled, in the same
+    transaction as the order made of it."""
+    await storefront.set_request_status_in_unit(coop_id, request_id, "handled", user_id)
 
 
 async def add_order(ctx: CoopContext, form: Form, ip: str) -> int | None:
@@ -1389,8 +1389,9 @@ class AcceptOutcome:
 async def accept_assignment(ctx: CoopContext, assignment_id: int, form: Form, ip: str) -> AcceptOutcome:
     """The worker (only they) accepts the offer. When the earnings guard warns and the form does not say the
     warning was seen (`warning_seen=yes`), nothing is written and the outcome is "warn". Accepted with a warning:
-    an AssignmentEvent `warned` keeps the text the worker saw. 404 for anyone else's offer; NotPossible when the
-    offer is no longer open."""
+    an AssignmentEvent `warned` records that it was shown (not its amounts), and the employment context is told
+    (`warning_accepted_in_unit`: the coach's e-mail). 404 for anyone else's offer; NotPossible when the offer is no
+    longer open."""
     async with coop_unit(ctx.id, ctx.viewer.id):
         found = await my_assignment_in_unit(ctx.id, ctx.viewer.id, assignment_id, lock=True)
         _check_open(found)
@@ -1404,7 +1405,7 @@ async def accept_assignment(ctx: CoopContext, assignment_id: int, form: Form, ip
         )
         if warning:
             await AssignmentEvent.insert(
-                AssignmentEvent(coop=ctx.id, assignment=assignment_id, kind="warned", by=ctx.viewer.id, note=warning)
+                AssignmentEvent(coop=ctx.id, assignment=assignment_id, kind="warned", by=ctx.viewer.id, note=WARNED)
             ).run()
         await AssignmentEvent.insert(
             AssignmentEvent(coop=ctx.id, assignment=assignment_id, kind="accepted", by=ctx.viewer.id)
@@ -1460,17 +1461,24 @@ class AssignmentEventView:
         return self.note in SYSTEM_NOTES
 
 
-async def assignment_events_in_unit(coop_id: int, assignment_id: int) -> list[AssignmentEventView]:
+async def assignment_events_in_unit(coop_id: int, assignment_ids: list[int]) -> dict[int, list[AssignmentEventView]]:
+    """The history of these assignments of the open unit's coop, oldest first, by assignment."""
+    found: dict[int, list[AssignmentEventView]] = {a: [] for a in assignment_ids}
+    if not assignment_ids:
+        return found
     rows = (
         await AssignmentEvent.select(
-            AssignmentEvent.kind, AssignmentEvent.at, AssignmentEvent.by.name, AssignmentEvent.note
+            AssignmentEvent.assignment, AssignmentEvent.kind, AssignmentEvent.at, AssignmentEvent.by.name,
+            AssignmentEvent.note,
         )
-        .where((AssignmentEvent.coop == coop_id) & (AssignmentEvent.assignment == assignment_id))
+        .where((AssignmentEvent.coop == coop_id) & AssignmentEvent.assignment.is_in(assignment_ids))
         .order_by(AssignmentEvent.at)
         .order_by(AssignmentEvent.id)
         .run()
-    )
-    return [AssignmentEventView(r["kind"], r["at"], r["by_id.name"] or "", r["note"]) for r in rows]
+    )  # fmt: skip
+    for r in rows:
+        found[int(r["assignment_id"])].append(AssignmentEventView(r["kind"], r["at"], r["by_id.name"] or "", r["note"]))
+    return found
 
 
 # --- for other contexts (employment, payroll, invoicing) -------------------------------------------------------

@@ -78,8 +78,9 @@ async def test_exactly_at_the_limit_no_warning(emp: EmpCoop, work: WorkStub) -> 
 async def test_over_the_limit_warns_in_plain_words(emp: EmpCoop, work: WorkStub) -> None:
     member = await worker_with_month(emp, work, 16437)
     assert await warning(emp, member) == (
-        "If you take this work, you will earn about 164,38 € in March 2026. Your limit is 164,37 €. "
-        "That is 0,01 € over your limit. If you earn more than your limit, your pension can stop for a while. "
+        "The work is on Wednesday 25 March 2026. With this work, you will earn about 164,38 € that month. "
+        "Your limit is 164,37 €. That is 0,01 € over your limit. "
+        "If you earn more than your limit, your pension can stop for a while. "
         "You can still take the work. Your job coach will be told. Talk to your job coach if you are not sure."
     )
     assert await exceeds(emp, member) is True

@@ -9,17 +9,16 @@ tests/platform/test_isolation.py accepts them.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import secrets
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-import httpx
 import pytest
 
 from tests.fixtures import ROLES, ApiClient, Browser, World, api_client
+from tests.isolation_kit import Route, fill, send
 from tests.isolation_registry import covered
 from tests.tenants.employment.conftest import (
     SignIn,
@@ -40,57 +39,40 @@ W = "/employment/workers/{member_id:int}"
 C = W + "/contracts/{contract_id:int}"
 
 
-@dataclass(frozen=True)
-class Route:
-    method: str
-    path: str
-    roles: tuple[str, ...] = ROLES  # who passes the role check
-    status: int = 404  # what they get in their own coop's URL with coop B's ids
-    form: str = ""
-    ids: bool = True
-    own: int = 200  # what the admin gets with A's own ids (the control test)
-
-    def __str__(self) -> str:
-        return f"{self.method} {self.path}"
-
-    @property
-    def api(self) -> bool:
-        return self.path.startswith("/api/")
-
+NOT_FOUND = 404  # coop B's worker (or contract) in coop A's address
 
 ROUTES = (
-    Route("GET", f"{COOP}/employment/workers", READERS, 200, ids=False),
-    Route("GET", f"{COOP}{W}/contracts"),
-    Route("GET", f"{COOP}{W}/contracts/new", MANAGERS),
-    Route("POST", f"{COOP}{W}/contracts/new", MANAGERS, form="contract"),
-    Route("GET", f"{COOP}{C}"),
-    Route("GET", f"{COOP}{C}/amend", MANAGERS),
-    Route("POST", f"{COOP}{C}/amend", MANAGERS, form="amend"),
-    Route("GET", f"{COOP}{C}/contract.pdf"),
-    Route("GET", f"{COOP}{W}/benefit"),
-    Route("GET", f"{COOP}{W}/benefit/new", EDITORS),
-    Route("POST", f"{COOP}{W}/benefit/new", EDITORS, form="benefit"),
-    Route("GET", f"{COOP}{W}/earnings"),
-    Route("GET", f"{COOP}/employment/mine", ROLES, 200, ids=False),
-    Route("GET", f"{COOP}{W}/pay/new", MANAGERS),
-    Route("POST", f"{COOP}{W}/pay/new", MANAGERS, form="pay"),
-    Route("GET", f"{COOP}{W}/statement.pdf"),
-    Route("GET", f"{COOP}{W}/statement.csv"),
-    Route("GET", f"{COOP}{W}/coaches", ADMIN),
-    Route("POST", f"{COOP}{W}/coaches", ADMIN, form="coach"),
-    Route("POST", f"{COOP}{W}/coaches/{{coach_id:int}}/remove", ADMIN),
-    Route("GET", f"{API}{W}/contracts"),
-    Route("GET", f"{API}{C}"),
-    Route("POST", f"{API}{W}/contracts", MANAGERS, form="contract"),
+    Route("GET", f"{COOP}/employment/workers", READERS, ids=False),
+    Route("GET", f"{COOP}{W}/contracts", ROLES, NOT_FOUND),
+    Route("GET", f"{COOP}{W}/contracts/new", MANAGERS, NOT_FOUND),
+    Route("POST", f"{COOP}{W}/contracts/new", MANAGERS, NOT_FOUND, form="contract"),
+    Route("GET", f"{COOP}{C}", ROLES, NOT_FOUND),
+    Route("GET", f"{COOP}{C}/amend", MANAGERS, NOT_FOUND),
+    Route("POST", f"{COOP}{C}/amend", MANAGERS, NOT_FOUND, form="amend"),
+    Route("GET", f"{COOP}{C}/contract.pdf", ROLES, NOT_FOUND),
+    Route("GET", f"{COOP}{W}/benefit", ROLES, NOT_FOUND),
+    Route("GET", f"{COOP}{W}/benefit/new", EDITORS, NOT_FOUND),
+    Route("POST", f"{COOP}{W}/benefit/new", EDITORS, NOT_FOUND, form="benefit"),
+    Route("GET", f"{COOP}{W}/earnings", ROLES, NOT_FOUND),
+    Route("GET", f"{COOP}/employment/mine", ids=False),
+    Route("GET", f"{COOP}{W}/pay/new", MANAGERS, NOT_FOUND),
+    Route("POST", f"{COOP}{W}/pay/new", MANAGERS, NOT_FOUND, form="pay"),
+    Route("GET", f"{COOP}{W}/statement.pdf", ROLES, NOT_FOUND),
+    Route("GET", f"{COOP}{W}/statement.csv", ROLES, NOT_FOUND),
+    Route("GET", f"{COOP}{W}/coaches", ADMIN, NOT_FOUND),
+    Route("POST", f"{COOP}{W}/coaches", ADMIN, NOT_FOUND, form="coach"),
+    Route("POST", f"{COOP}{W}/coaches/{{coach_id:int}}/remove", ADMIN, NOT_FOUND),
+    Route("GET", f"{API}{W}/contracts", ROLES, NOT_FOUND),
+    Route("GET", f"{API}{C}", ROLES, NOT_FOUND),
+    Route("POST", f"{API}{W}/contracts", MANAGERS, NOT_FOUND, form="contract"),
     # Coop A's people are not linked to its register: their own earnings are not found.
-    Route("GET", f"{API}/employment/mine/earnings", ROLES, 404, ids=False, own=404),
-    Route("GET", f"{API}{W}/earnings"),
-    Route("GET", f"{API}{W}/benefit"),
-    Route("POST", f"{API}{W}/benefit", EDITORS, form="benefit"),
+    Route("GET", f"{API}/employment/mine/earnings", ROLES, NOT_FOUND, ids=False, own=NOT_FOUND),
+    Route("GET", f"{API}{W}/earnings", ROLES, NOT_FOUND),
+    Route("GET", f"{API}{W}/benefit", ROLES, NOT_FOUND),
+    Route("POST", f"{API}{W}/benefit", EDITORS, NOT_FOUND, form="benefit"),
 )
 covered(*((r.method, r.path) for r in ROUTES))
 
-_PARAM = re.compile(r"\{(\w+):\w+\}")
 B_NAMES = ("B:n Työläinen", "B:n Toinen")
 
 
@@ -146,8 +128,7 @@ async def clients(app: Any, world: World) -> AsyncIterator[dict[str, ApiClient]]
 
 
 def url(route: Route, slug: str, ids: Ids) -> str:
-    values = {"slug": slug, "member_id": ids.worker, "contract_id": ids.contract, "coach_id": ids.coach}
-    return _PARAM.sub(lambda m: str(values[m.group(1)]), route.path)
+    return fill(route.path, {"slug": slug, "member_id": ids.worker, "contract_id": ids.contract, "coach_id": ids.coach})
 
 
 def form(name: str, coach: int, valid: bool) -> dict[str, Any]:
@@ -183,12 +164,6 @@ def api_body(name: str, coach: int, valid: bool) -> dict[str, Any]:
             day, month, year = data[field].split(".")
             data[field] = f"{year}-{int(month):02d}-{int(day):02d}"
     return data
-
-
-async def send(client: Browser | ApiClient, route: Route, target: str, data: dict[str, Any]) -> httpx.Response:
-    if route.method == "GET":
-        return await client.get(target)
-    return await client.post(target, data)
 
 
 async def both(world: World) -> list[Any]:

@@ -204,7 +204,10 @@ async def test_earnings_warning_is_shown_and_kept(
     response = await maija.post(f"/c/{mp.slug}/work/mine/{a}/accept", {"warning_seen": "yes"})
     assert response.status_code == 303
     events = await rows_of(mp.id, "work_assignment_event", "assignment_id = {}", a)
-    assert [(e["kind"], e["note"]) for e in events] == [("warned", warning), ("accepted", "")]
+    assert [(e["kind"], e["note"]) for e in events] == [("warned", service.WARNED), ("accepted", "")]
+    detail = text(await (await signed_in(mp.emails["board"])).get(f"/c/{mp.slug}/work/orders/{order_id}"))
+    assert "The earnings warning was shown before the person took the job." in detail
+    assert "1 020" not in detail
     assert told == [(mp.id, mp.maija.member_id, a, warning)]
 
 
