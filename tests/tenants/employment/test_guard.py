@@ -126,9 +126,9 @@ async def test_coaches_are_told_without_amounts(emp: EmpCoop, work: WorkStub) ->
     assert len(mails) == before + 1
     payload = mails[-1]["payload"]
     payload = payload if isinstance(payload, dict) else __import__("json").loads(payload)
-    assert payload["subject"].endswith("took work over their earnings limit")
+    assert payload["subject"].endswith("otti työn, joka menee yli ansiorajan")  # the coach reads Finnish
     body = payload["body"]
-    assert "1,5 hours" in body
+    assert "Työpäivä: keskiviikko 25.3.2026. Työ kestää 1,5 t." in body
     assert f"/c/{emp.slug}/employment/workers/{member}/earnings?month=2026-03" in body
     for secret in ("€", "pension", "eläke", "limit is", "0,01"):
         assert secret not in body
