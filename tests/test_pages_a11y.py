@@ -310,6 +310,7 @@ PAGES = [
     Spec("work-decline", "reg_member", WORK + "mine/{w_offer}/decline"),
     Spec("work-log", "reg_member", WORK + "mine/{w_job}/log"),
     Spec("work-my-hours", "reg_member", WORK + "mine/hours"),
+    Spec("work-week-dashboard", "reg", WORK + "week"),
     # Employment: contracts, the benefit profile, earnings (site data from _employment_site).
     Spec("employment-workers", "reg", EMPLOYMENT + "workers"),
     Spec("employment-worker", "reg", EMPLOYMENT + "workers/{m_self}/contracts"),

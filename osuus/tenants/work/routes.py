@@ -13,7 +13,7 @@ from litestar.response import Redirect, Template
 from osuus.platform.context import CoopContext
 from osuus.platform.http import Form, client_ip, page
 from osuus.tenants.catalogue import storefront
-from osuus.tenants.work import hours, service
+from osuus.tenants.work import hours, service, week
 from osuus.tenants.work.service import NotPossible
 from osuus.tenants.work.tables import ORDER_STATUSES
 
@@ -392,6 +392,15 @@ async def my_hours(request: Req, coop: CoopContext, month: str = "") -> Template
     return page(request, "work/my_hours.html", coop=coop, found=found)
 
 
+# --- the coop's week -------------------------------------------------------------------------------------------
+
+
+@get("/work/week")
+async def week_page(request: Req, coop: CoopContext, week_: Annotated[str, Parameter(query="week")] = "") -> Template:
+    found = await week.week_page(coop, week_)
+    return page(request, "work/week.html", status=200 if found else 400, coop=coop, found=found)
+
+
 HANDLERS = [
     order_list,
     order_new_form,
@@ -424,4 +433,5 @@ HANDLERS = [
     log_form,
     log,
     my_hours,
+    week_page,
 ]

@@ -73,7 +73,7 @@ async def test_staff_offer_a_job_to_two_people(signed_in: SignIn, mp: Place) -> 
     mail = [json.loads(r["payload"]) for r in rows]
     assert sorted(m["to"] for m in mail) == sorted([mp.maija.email, mp.pekka.email])
     assert "Pihatyöt" in mail[0]["body"] and f"/c/{mp.slug}/work/mine" in mail[0]["body"]
-    assert "3 h 30 min" in mail[0]["body"].replace("\u00a0", " ")
+    assert "Kesto: 3 t 30 min" in mail[0]["body"].replace("\u00a0", " ")  # Maija reads Finnish
     again = text(await coach.get(f"/c/{mp.slug}/work/orders/{order_id}/offer"))
     assert "Maija Jäsen already has this job or an offer for it." in again
 

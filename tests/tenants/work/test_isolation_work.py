@@ -68,6 +68,7 @@ ROUTES = (
     Route("GET", f"{MINE}/log", ROLES, 404, own=404),
     Route("POST", f"{MINE}/log", ROLES, 404, form="entry"),
     Route("GET", f"{COOP}/work/mine/hours", ROLES, ids=False),
+    Route("GET", f"{COOP}/work/week", MANAGERS, ids=False),
     Route("GET", f"{API}/work/orders", MANAGERS, ids=False),
     Route("GET", A_ORDER, MANAGERS, 404),
     Route("POST", f"{API}/work/orders", MANAGERS, 400, form="order", ids=False),
