@@ -19,7 +19,7 @@ from litestar.exceptions import NotFoundException
 from osuus.platform import audit, vat
 from osuus.platform.context import CoopContext
 from osuus.platform.dates import today
-from osuus.platform.http import Form
+from osuus.platform.http import Form, is_digits
 from osuus.platform.i18n import LANGUAGES, N_, get_language
 from osuus.platform.reference.service import CategoryView, categories
 from osuus.platform.tenancy import coop_unit
@@ -259,7 +259,7 @@ def _labour_share(form: Form) -> int:
     if not text:
         form.error("labour_share", N_("Write how many per cent of the price is work, for example 100"))
         return 0
-    if not text.isdigit() or not 1 <= int(text) <= 100:
+    if not is_digits(text) or not 1 <= int(text) <= 100:
         form.error("labour_share", N_("Write a whole number from 1 to 100, for example 100"))
         return 0
     return int(text)

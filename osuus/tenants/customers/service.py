@@ -18,7 +18,7 @@ from litestar.exceptions import NotFoundException
 from osuus.platform import audit
 from osuus.platform.accounts.service import email_problem, normal_email
 from osuus.platform.context import CoopContext
-from osuus.platform.http import Form
+from osuus.platform.http import Form, is_digits
 from osuus.platform.i18n import LANGUAGES, N_
 from osuus.platform.tables import Coop, OrganisationRegion
 from osuus.platform.tenancy import coop_unit
@@ -333,7 +333,7 @@ def _request_id(form: Form) -> int | None:
     value = form.get("request")
     if not value:
         return None
-    if not value.isdigit():
+    if not is_digits(value):
         raise NotFoundException()
     return int(value)
 

@@ -16,7 +16,7 @@ from litestar.exceptions import NotFoundException
 from osuus.platform import audit
 from osuus.platform.accounts.service import email_problem, normal_email
 from osuus.platform.context import CoopContext, find_coop
-from osuus.platform.dates import DateError, parse_date, today
+from osuus.platform.dates import read_date, today
 from osuus.platform.http import Form, parse_id
 from osuus.platform.i18n import N_, get_language
 from osuus.platform.mailer import send_mail
@@ -42,14 +42,6 @@ class NotPossibleNow(Exception):
 
 
 # --- dates in the Finnish form d.m.yyyy ------------------------------------------------------------------------
-
-
-def _check_date(form: Form, name: str = "on_date") -> dt.date | None:
-    try:
-        return parse_date(form.get(name))
-    except DateError as problem:
-        form.error(name, problem.message)
-        return None
 
 
 # --- what the pages get ----------------------------------------------------------------------------------------
@@ -356,7 +348,7 @@ def check_add_form(form: Form, partners: list[tuple[int, str]]) -> NewMember | N
         form.error("member_class", N_("Choose a class"))
     elif kind == "organisation" and member_class != "supporting":
         form.error("member_class", N_("An organisation can only be a supporting member. Choose Supporting member"))
-    on_date = _check_date(form)
+    on_date = read_date(form, "on_date")
     decided_by = check_decided_by(form, required=False)
     if not form.ok or on_date is None:
         return None
@@ -522,7 +514,7 @@ def check_decision_form(form: Form, d: Decision, member: MemberView) -> Decision
         new_class = form.get("member_class")
         if new_class not in d.class_choices(member):
             form.error("member_class", N_("Choose a class"))
-    on_date = _check_date(form)
+    on_date = read_date(form, "on_date")
     decided_by = check_decided_by(form, d.decided_by_required)
     if not form.ok or on_date is None:
         return None

@@ -12,7 +12,7 @@ from litestar import Request, Response, get, post
 from osuus.platform.api import CONFIRM_NEEDED, WRITE_SECURITY, answer, form_from_json, invalid, iso, refused, responses
 from osuus.platform.context import CoopContext
 from osuus.platform.dates import today
-from osuus.platform.http import Form, client_ip
+from osuus.platform.http import Form, client_ip, is_digits
 from osuus.platform.i18n import N_
 from osuus.tenants.shares import service
 from osuus.tenants.shares.money import Balance
@@ -354,7 +354,7 @@ def _net_pay(values: list[str], form: Form) -> dict[int, int] | None:
     pay: dict[int, int] = {}
     for value in values:
         member, _, cents = value.partition(":")
-        if not (member.strip().isdigit() and cents.strip().isdigit()):
+        if not (is_digits(member.strip()) and is_digits(cents.strip())):
             form.error("net_pay", NET_PAY_NEEDED)
             return None
         pay[int(member)] = int(cents)

@@ -23,7 +23,7 @@ from litestar.exceptions import NotFoundException
 
 from osuus.platform import audit
 from osuus.platform.context import CoopContext
-from osuus.platform.dates import format_date, today
+from osuus.platform.dates import format_date, read_date, today
 from osuus.platform.http import Form, is_digits, parse_id
 from osuus.platform.i18n import N_, gettext
 from osuus.platform.tenancy import coop_unit
@@ -39,7 +39,6 @@ from osuus.tenants.shares.money import (
     fee_status,
     format_euros,
     parse_count,
-    parse_date,
     parse_euros,
     parse_year_end,
     plan_balance,
@@ -664,14 +663,6 @@ async def my_statement(ctx: CoopContext) -> Statement | None:
 # --- the share fee ----------------------------------------------------------------------------------------------
 
 
-def _date(form: Form, name: str) -> dt.date | None:
-    try:
-        return parse_date(form.get(name))
-    except InputError as problem:
-        form.error(name, problem.message)
-        return None
-
-
 def _euros(form: Form, name: str, allow_zero: bool = False) -> int | None:
     try:
         return parse_euros(form.get(name), allow_zero=allow_zero)
@@ -725,7 +716,7 @@ def _text(form: Form, name: str, empty: str | None, limit: int = 200) -> str:
 async def set_policy(ctx: CoopContext, form: Form, ip: str) -> bool:
     """Save the board's decision on the share fee. Returns False (errors in the form) when something is wrong."""
     ctx.require(*DECIDERS)
-    valid_from = _date(form, "valid_from")
+    valid_from = read_date(form, "valid_from")
     price = _euros(form, "share_price")
     required = _count(form, "shares_required", 1)
     supporting = 0 if not form.get("supporting_fee") else _euros(form, "supporting_fee", allow_zero=True)
@@ -807,7 +798,7 @@ async def create_plan(ctx: CoopContext, member_id: int, form: Form, ip: str) -> 
     kind = form.get("kind")
     if kind not in PLAN_KINDS:
         form.error("kind", N_("Choose how the member pays"))
-    starts_on = _date(form, "starts_on")
+    starts_on = read_date(form, "starts_on")
     instalment = _euros(form, "instalment") if kind in ("instalments", "wage_deduction") else None
     protected = _euros(form, "protected_net", allow_zero=True) if kind == "wage_deduction" else 0
     async with coop_unit(ctx.id, ctx.viewer.id):
@@ -944,7 +935,7 @@ async def record_payment(ctx: CoopContext, member_id: int, form: Form, ip: str) 
     """A payment or a refund typed in by the treasurer (source manual or bank)."""
     ctx.require(*DECIDERS)
     amount = _euros(form, "amount")
-    paid_on = _date(form, "paid_on")
+    paid_on = read_date(form, "paid_on")
     if paid_on is not None and paid_on > today():
         form.error("paid_on", N_("The payment day must be today or in the past"))
     kind = form.get("kind")
@@ -1048,7 +1039,7 @@ async def record_refund(ctx: CoopContext, member_id: int, form: Form, ip: str) -
     member's shares to the coop (the register then shows 0 shares). Raises NotPossibleNow when nothing is owed."""
     ctx.require(*DECIDERS)
     amount = _euros(form, "amount")
-    paid_on = _date(form, "paid_on")
+    paid_on = read_date(form, "paid_on")
     if paid_on is not None and paid_on > today():
         form.error("paid_on", N_("The payment day must be today or in the past"))
     source = form.get("source")
@@ -1230,7 +1221,7 @@ async def transfer_shares(ctx: CoopContext, member_id: int, form: Form, ip: str)
     if parse_id(receiver_text) is None:
         form.error("receiver", N_("Choose the member who gets the shares"))
     shares = _count(form, "shares", 1)
-    on_date = _date(form, "on_date")
+    on_date = read_date(form, "on_date")
     if on_date is not None and on_date > today():
         form.error("on_date", N_("The day must be today or in the past"))
     decided_by = _text(form, "decided_by", N_("Write which board meeting approved the transfer"))
@@ -1337,7 +1328,7 @@ async def record_fee(ctx: CoopContext, member_id: int, form: Form, ip: str) -> b
     ctx.require(*DECIDERS)
     year = _year(form, "year")
     amount = _euros(form, "amount")
-    paid_on = _date(form, "paid_on")
+    paid_on = read_date(form, "paid_on")
     if paid_on is not None and paid_on > today():
         form.error("paid_on", N_("The payment day must be today or in the past"))
     note = _text(form, "note", None)

@@ -29,7 +29,7 @@ from litestar.exceptions import NotFoundException
 from osuus.platform import audit
 from osuus.platform.context import CoopContext
 from osuus.platform.dates import HELSINKI, today
-from osuus.platform.http import Form
+from osuus.platform.http import Form, is_digits
 from osuus.platform.i18n import N_, gettext
 from osuus.platform.tables import Coop
 from osuus.platform.tenancy import TenancyError, coop_unit, current_coop_id
@@ -516,7 +516,7 @@ def check_open_form(form: Form) -> NewVote | None:
     seats, names = 1, tuple[str, ...]()
     if method == rules.ELECTION:
         value = form.get("seats")
-        if not value.isdigit() or not 1 <= int(value) <= rules.MAX_SEATS:
+        if not is_digits(value) or not 1 <= int(value) <= rules.MAX_SEATS:
             form.error("seats", N_("Write the number of people to elect, from 1 to 20"))
         else:
             seats = int(value)

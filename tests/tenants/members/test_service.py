@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 
 from osuus.platform.context import CoopContext, load_viewer
-from osuus.platform.dates import format_date
+from osuus.platform.dates import DateError, format_date, parse_date
 from osuus.platform.http import Form
 from osuus.platform.tenancy import current_unit
 from osuus.tenants.members import service
-from osuus.tenants.members.service import DateError, MemberView, parse_date
+from osuus.tenants.members.service import MemberView
 from tests.fixtures import World
 from tests.tenants.members.conftest import events_of, make_member, member_row, snapshot
 
