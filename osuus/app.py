@@ -58,6 +58,7 @@ from osuus.tenants.votes import api as votes_api
 from osuus.tenants.votes import routes as votes
 from osuus.tenants.work import api as work_api
 from osuus.tenants.work import routes as work
+from osuus.tenants.work import substitute_api as work_substitute_api
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 log = structlog.get_logger(__name__)
@@ -152,6 +153,7 @@ def create_litestar(settings: Settings | None = None) -> Litestar:
             *customers_api.API_HANDLERS,
             *employment_api.API_HANDLERS,
             *work_api.API_HANDLERS,
+            *work_substitute_api.API_HANDLERS,
         ],
         middleware=[CoopResolver()],
         dependencies={"coop": Provide(provide_coop)},

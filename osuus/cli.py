@@ -1,4 +1,4 @@
-"""The `osuus` command: web, worker, scheduler, migrate, demo, create-operator, check, provision, dev."""
+"""The `osuus` command: web, worker, scheduler, migrate, demo, create-operator, reencrypt, check, provision, dev."""
 
 from __future__ import annotations
 
@@ -101,6 +101,77 @@ def cmd_create_operator(args: argparse.Namespace) -> int:
 
     asyncio.run(_with_pool(create))
     print(f"osuus: {args.email} is a platform operator")
+    return 0
+
+
+def cmd_reencrypt(args: argparse.Namespace) -> int:
+    """Seal again, under the first key of DATA_KEYS, every sealed row whose key is an older one.
+
+    Coop by coop, inside the coop's unit (RLS), one transaction per batch, so a long run holds no long locks and can
+    be stopped and started again: a row already moved is not looked at again. Prints counts only, never a value;
+    audits the run. Exit status 1 when some rows did not open (their key is missing from DATA_KEYS)."""
+    from osuus.platform.runtime import ensure_services
+
+    if args.batch < 1:
+        raise CommandError("--batch: give a whole number of 1 or more")
+    ensure_services(need_redis=False)
+    _owner_role()  # the app's role may not rewrite sealed rows: they are insert-only for it
+
+    async def run() -> tuple[int, int, int, int]:
+        from osuus.platform import audit, crypto
+        from osuus.platform.tables import Coop
+        from osuus.platform.tenancy import coop_unit, public_unit
+        from osuus.tenants.employment.service import reseal_profiles_in_unit
+
+        current = crypto.keyring().current_id
+        async with public_unit():
+            query = Coop.select(Coop.id).order_by(Coop.id)
+            if args.coop:
+                query = query.where(Coop.slug == args.coop)
+            coops = [int(r["id"]) for r in await query.run()]
+        if args.coop and not coops:
+            raise CommandError(f"--coop: there is no coop {args.coop!r}")
+        resealed = unreadable = touched = 0
+        for coop_id in coops:
+            after, done, skipped = 0, 0, 0
+            while True:
+                async with coop_unit(coop_id):
+                    found = await reseal_profiles_in_unit(coop_id, after, args.batch)
+                    done += found.resealed
+                    skipped += found.unreadable
+                    if found.seen < args.batch and (done or skipped):
+                        await audit.record(
+                            "employment.benefit_profiles_resealed",
+                            actor_id=None,
+                            coop_id=coop_id,
+                            target=f"coop:{coop_id}",
+                            resealed=done,
+                            unreadable=skipped,
+                            key_id=current,
+                        )
+                after = found.last_id
+                if found.seen < args.batch:
+                    break
+            resealed, unreadable = resealed + done, unreadable + skipped
+            touched += 1 if done or skipped else 0
+        async with public_unit():
+            await audit.record(
+                "platform.reencrypted",
+                actor_id=None,
+                target="benefit_profile",
+                coops=len(coops),
+                resealed=resealed,
+                unreadable=unreadable,
+                key_id=current,
+            )
+        return len(coops), touched, resealed, unreadable
+
+    counts: tuple[int, int, int, int] = asyncio.run(_with_pool(run))  # type: ignore[assignment]
+    coops, touched, resealed, unreadable = counts
+    print(f"osuus: benefit profiles: {resealed} re-encrypted, {unreadable} did not open ({touched} of {coops} coops)")
+    if unreadable:
+        print("osuus: some rows did not open: put their old key back in DATA_KEYS and run again", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -308,6 +379,10 @@ def main(argv: list[str] | None = None) -> int:
     op.add_argument("--password", required=True)
     op.set_defaults(func=cmd_create_operator)
     sub.add_parser("check", help="print settings; check Postgres, Redis and the worker").set_defaults(func=cmd_check)
+    reenc = sub.add_parser("reencrypt", help="seal rows of an older DATA_KEYS key again under the first key")
+    reenc.add_argument("--batch", type=int, default=500, help="rows per transaction")
+    reenc.add_argument("--coop", default="", help="only this coop (its slug)")
+    reenc.set_defaults(func=cmd_reencrypt)
     prov = sub.add_parser("provision", help="create the database and roles (DATABASE_ADMIN_URL)")
     prov.add_argument("--database", default="osuus")
     prov.set_defaults(func=cmd_provision)

@@ -3,13 +3,16 @@ they get with coop B's ids, its address with the ids filled in, and sending it w
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
-from tests.fixtures import ROLES, ApiClient, Browser
+from tests.fixtures import ROLES, ApiClient, Browser, SignIn, World, api_client
 
 _PARAM = re.compile(r"\{(\w+):\w+\}")
 
@@ -47,3 +50,27 @@ async def send(client: Browser | ApiClient, route: Route, target: str, data: dic
         assert isinstance(client, ApiClient)
         return await client.delete(target)
     return await client.post(target, data)
+
+
+@contextlib.asynccontextmanager
+async def api_clients(app: Any, world: World) -> AsyncIterator[dict[str, ApiClient]]:
+    """An API client per role of coop A (with its own token) and "anonymous" (no token); all closed at the end."""
+    made = {role: await api_client(app, world.a.users[role]) for role in ROLES}
+    made["anonymous"] = ApiClient(app, None, "en")
+    yield made
+    for client in made.values():
+        await client.close()
+
+
+async def client_for(route: Route, who: str, signed_in: SignIn, clients: dict[str, ApiClient], world: World) -> Any:
+    """Coop A's person with role `who`: their API client for an API route, else their signed-in browser."""
+    return clients[who] if route.api else await signed_in(world.a.emails[who])
+
+
+def assert_sent_to_sign_in(route: Route, target: str, response: httpx.Response) -> None:
+    """Without a sign-in: the API answers 401, a page sends the browser to sign in and back to `target`."""
+    if route.api:
+        assert response.status_code == 401, response.text[:300]
+    else:
+        assert response.status_code == 303, response.text[:300]
+        assert response.headers["location"] == f"/signin?next={quote(target)}"

@@ -22,14 +22,7 @@ from osuus.platform.context import provide_viewer
 from osuus.platform.dates import format_date
 from osuus.platform.http import Form, api_error
 from osuus.platform.i18n import N_, gettext
-
-
-def format_euros(cents: int) -> str:
-    """Cents as a page's euro field would hold them: 2550 -> "25,50" (a minus sign stays, for the check to see)."""
-    sign = "-" if cents < 0 else ""
-    whole, rest = divmod(abs(cents), 100)
-    return f"{sign}{whole},{rest:02d}"
-
+from osuus.platform.money import format_euros
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 TOKEN_NEEDED = N_(

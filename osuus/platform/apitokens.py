@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from osuus.platform import audit
+from osuus.platform import audit, dates
 from osuus.platform.i18n import N_
 from osuus.platform.tables import ApiToken
 from osuus.platform.tenancy import public_unit
@@ -39,11 +39,7 @@ class TokenView:
 
     @property
     def active(self) -> bool:
-        return self.revoked_at is None and self.expires_at > _now()
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+        return self.revoked_at is None and self.expires_at > dates.now()
 
 
 def hash_token(token: str) -> str:
@@ -66,7 +62,7 @@ async def issue_token(user_id: int, name: str, ip: str = "") -> str:
     token = PREFIX + secrets.token_urlsafe(32)
     async with public_unit(user_id=user_id):
         rows = await ApiToken.insert(
-            ApiToken(user=user_id, name=name, token_hash=hash_token(token), expires_at=_now() + LIFETIME)
+            ApiToken(user=user_id, name=name, token_hash=hash_token(token), expires_at=dates.now() + LIFETIME)
         ).run()
         await audit.record("api_token.issued", actor_id=user_id, target=f"api_token:{rows[0]['id']}", ip=ip, name=name)
     return token
@@ -106,7 +102,7 @@ async def resolve(token: str) -> int | None:
         )
         if row is None or not hmac.compare_digest(row["token_hash"], hashed):
             return None
-        now = _now()
+        now = dates.now()
         if row["revoked_at"] is not None or row["expires_at"] <= now:
             return None
         if row["last_used_at"] is None or row["last_used_at"] <= now - TOUCH_EVERY:
@@ -160,7 +156,7 @@ async def revoke(user_id: int, token_id: int, ip: str = "") -> bool:
     """Stop the person's token from working. False when it is not theirs or was already revoked."""
     async with public_unit(user_id=user_id):
         rows = (
-            await ApiToken.update({ApiToken.revoked_at: _now()})
+            await ApiToken.update({ApiToken.revoked_at: dates.now()})
             .where((ApiToken.id == token_id) & (ApiToken.user == user_id) & ApiToken.revoked_at.is_null())
             .returning(ApiToken.id)
             .run()

@@ -1,4 +1,4 @@
-"""Dates as people in Finland write them (d.m.yyyy), and what day it is in Finland."""
+"""Dates as people in Finland write them (d.m.yyyy), what day it is in Finland, and the moment now (UTC)."""
 
 from __future__ import annotations
 
@@ -64,3 +64,8 @@ def format_date(value: dt.date) -> str:
 def today() -> dt.date:
     """The day in Finland, whatever the server's time zone."""
     return dt.datetime.now(HELSINKI).date()
+
+
+def now() -> dt.datetime:
+    """This moment, UTC and time-zone aware: what timestamp columns store (pages show it in Helsinki time)."""
+    return dt.datetime.now(dt.UTC)

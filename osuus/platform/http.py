@@ -71,6 +71,17 @@ def parse_id(text: str) -> int | None:
     return value if 0 < value <= MAX_ID else None
 
 
+def query_id(text: str | None) -> int | None:
+    """An optional id in the address's query (`?request=12`): None when there is none; one that no row can have
+    ("abc", "²", a number beyond bigint) is simply not found (404), like such an id in the path."""
+    if not text:
+        return None
+    value = parse_id(text)
+    if value is None:
+        raise NotFoundException()
+    return value
+
+
 @dataclass
 class Form:
     """Submitted values and errors (message ids, translated in the template). Values are always kept."""

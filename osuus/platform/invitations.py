@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from litestar.exceptions import NotFoundException
 
 from osuus.platform import audit, passwords
-from osuus.platform.accounts.service import email_problem, name_problem, normal_email, now
+from osuus.platform.accounts.service import email_problem, name_problem, normal_email
 from osuus.platform.context import CoopContext, OrgContext
+from osuus.platform.dates import now
 from osuus.platform.http import Form
 from osuus.platform.i18n import N_
 from osuus.platform.mailer import send_mail

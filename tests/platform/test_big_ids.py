@@ -13,6 +13,11 @@ PATHS = [
     "/c/{slug}/board/seats/{id}/end",
     "/c/{slug}/notices/{id}",
     "/c/{slug}/meetings/{id}",
+    "/c/{slug}/work/orders/{id}",
+    "/c/{slug}/work/orders/new?request={id}",
+    "/c/{slug}/customers/new?request={id}",
+    "/c/{slug}/work/orders/new?request=\u00b2",
+    "/c/{slug}/customers/new?request=abc",
     "/api/v1/coops/{slug}/members/{id}",
     "/api/v1/coops/{slug}/notices/{id}",
 ]

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from osuus.platform import audit, passwords
+from osuus.platform.dates import now
 from osuus.platform.i18n import N_, normalise
 from osuus.platform.mailer import send_mail
 from osuus.platform.ratelimit import Limiter
@@ -19,10 +20,6 @@ EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 VERIFY_HOURS = 48
 RESET_HOURS = 2
 WINDOW = 15 * 60
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def normal_email(value: str) -> str:

@@ -21,11 +21,11 @@ from osuus.platform.context import CoopContext
 from osuus.platform.dates import today
 from osuus.platform.http import Form, is_digits
 from osuus.platform.i18n import LANGUAGES, N_, get_language
+from osuus.platform.money import format_euros, read_euros
 from osuus.platform.reference.service import CategoryView, categories
 from osuus.platform.tenancy import coop_unit
 from osuus.tenants.catalogue import photos
 from osuus.tenants.catalogue.tables import ITEM_KINDS, UNITS, CatalogueItem
-from osuus.tenants.shares.money import InputError, format_euros, parse_euros
 
 READERS = ("admin", "board", "coach", "member")
 EDITORS = ("admin", "board")
@@ -294,11 +294,7 @@ def check_item_form(form: Form, choices: list[CategoryView]) -> ItemValues | Non
     unit = form.get("unit")
     if unit not in UNITS:
         form.error("unit", N_("Choose a unit from the list"))
-    price = 0
-    try:
-        price = parse_euros(form.get("price"))
-    except InputError as problem:
-        form.error("price", problem.message)
+    price = read_euros(form, "price") or 0
     vat_code = form.get("vat_code")
     if vat_code not in vat.VAT_CODES:
         form.error("vat_code", N_("Choose a VAT class from the list"))

@@ -13,7 +13,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from litestar.exceptions import NotFoundException
@@ -25,6 +25,7 @@ from osuus.platform.dates import read_date, today
 from osuus.platform.http import Form
 from osuus.platform.i18n import LANGUAGES, N_
 from osuus.platform.mailer import send_mail
+from osuus.platform.numbers import read_quantity
 from osuus.platform.tables import CoopRole
 from osuus.platform.tenancy import coop_unit
 from osuus.tenants.catalogue.service import ItemView, items_in_unit
@@ -36,11 +37,9 @@ HANDLERS = ("admin", "board")  # see and handle the requests
 REQUEST_LIMIT = 5  # requests per address per hour
 REQUEST_WINDOW = 3600
 DOUBLE_SEND_WINDOW = dt.timedelta(hours=1)  # the same request again within this time is the same request
-MAX_QUANTITY = Decimal(10_000)
 PHONE = re.compile(r"^\+?[0-9 ()-]{5,20}$")
 POSTCODE = re.compile(r"^[0-9]{5}$")
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
-_QUANTITY = re.compile(r"^(\d+)(?:[,.](\d{1,2}))?$")
 
 
 @dataclass(frozen=True)
@@ -108,27 +107,6 @@ class NewRequest:
         return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
 
-def _quantity(form: Form, name: str) -> Decimal | None:
-    text = _SPACES.sub("", form.get(name))
-    if not text:
-        return None
-    match = _QUANTITY.match(text)
-    try:
-        quantity = Decimal(text.replace(",", ".")) if match else None
-    except InvalidOperation:
-        quantity = None
-    if quantity is None:
-        form.error(name, N_("Write the amount as a number, for example 2 or 1,5"))
-        return None
-    if quantity <= 0:
-        form.error(name, N_("The amount must be more than 0"))
-        return None
-    if quantity > MAX_QUANTITY:
-        form.error(name, N_("The amount is too big. Write 10 000 or less"))
-        return None
-    return quantity
-
-
 def _check_who(form: Form, kind: str) -> tuple[str, str, str]:
     """The requester's name, and for a business its name and business ID."""
     name = form.get("name")
@@ -164,7 +142,7 @@ def _check_wanted(form: Form, items: list[ItemView]) -> list[WantedLine]:
     """The amounts the requester wrote; with none (and no message) the "items" group gets the message."""
     lines = []
     for item in items:
-        quantity = _quantity(form, f"amount_{item.id}")
+        quantity = read_quantity(form, f"amount_{item.id}")
         if quantity is not None:
             lines.append(WantedLine(item, quantity))
     if not lines and not form.get("message") and not any(k.startswith("amount_") for k in form.errors):

@@ -10,7 +10,7 @@ from litestar.params import Body, Parameter
 from litestar.response import Redirect, Template
 
 from osuus.platform.context import CoopContext
-from osuus.platform.http import Form, client_ip, page
+from osuus.platform.http import Form, client_ip, page, query_id
 from osuus.tenants.catalogue.storefront import RequestView
 from osuus.tenants.customers import service
 from osuus.tenants.customers.tables import CUSTOMER_KINDS
@@ -64,9 +64,9 @@ async def _form_page(
 async def customer_new_form(
     request: Request,  # type: ignore[type-arg]
     coop: CoopContext,
-    request_id: Annotated[int | None, Parameter(query="request")] = None,
+    request_id: Annotated[str, Parameter(query="request")] = "",
 ) -> Template:
-    form, found = await service.new_customer_form(coop, request_id)
+    form, found = await service.new_customer_form(coop, query_id(request_id))
     return await _form_page(request, coop, form, from_request=found)
 
 

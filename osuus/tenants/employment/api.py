@@ -13,7 +13,16 @@ import msgspec
 from litestar import Request, Response, get, post
 from litestar.exceptions import NotFoundException
 
-from osuus.platform.api import WRITE_SECURITY, answer, form_from_json, iso, responses
+from osuus.platform.api import (
+    CONFIRM_NEEDED,
+    WRITE_SECURITY,
+    answer,
+    form_from_json,
+    invalid,
+    iso,
+    refused,
+    responses,
+)
 from osuus.platform.context import CoopContext
 from osuus.platform.http import client_ip
 from osuus.tenants.employment import service
@@ -33,16 +42,26 @@ class TermsOut(msgspec.Struct):
     created_at: str
 
 
+class EndingOut(msgspec.Struct):
+    last_day: str
+    reason: str  # fixed_term_ended | resigned | agreement | other
+    reason_text: str  # what "other" means
+    ended_by: str
+    created_at: str
+
+
 class ContractOut(msgspec.Struct):
     id: int
     member_id: int
     kind: str  # indefinite | fixed_term
     starts_on: str
-    ends_on: str | None
+    ends_on: str | None  # the last day: the ending's when the contract was ended, else the agreed end
     job_title: str
     status: str  # coming | in_force | ended (today)
     current: TermsOut  # the terms in force today (before the start: the first; after the end: the last)
     terms: list[TermsOut]  # oldest first: the first terms, then every amendment
+    planned_ends_on: str | None = None  # the end agreed in the contract (null: until further notice)
+    ending: EndingOut | None = None  # how the contract was ended; null while it has not been
 
 
 class ContractsOut(msgspec.Struct):
@@ -121,7 +140,12 @@ def contract_out(c: service.ContractView) -> ContractOut:
         status=c.status,
         current=_terms(c.current),
         terms=[_terms(t) for t in c.terms],
-    )
+        planned_ends_on=iso(c.planned_ends_on),
+        ending=EndingOut(
+            c.ending.last_day.isoformat(), c.ending.reason, c.ending.reason_text, c.ending.ended_by,
+            c.ending.created_at.isoformat(),
+        ) if c.ending else None,
+    )  # fmt: skip
 
 
 def earnings_out(e: service.EarningsPage) -> EarningsOut:
@@ -216,6 +240,35 @@ async def api_create_contract(
     return await answer(form, await service.create_contract(coop, member_id, form, client_ip(request)), made)
 
 
+@post(
+    "/employment/workers/{member_id:int}/contracts/{contract_id:int}/end",
+    summary="End an employment contract (admin, board)",
+    description="Body: last_day (yyyy-mm-dd), reason (fixed_term_ended | resigned | agreement | other), reason_text "
+    '(required for other), "confirm": true. The last day is not before the first day, not before the last day '
+    "with approved hours of the worker, and not after a fixed term's agreed end. Without confirm: 409 and nothing "
+    "changes. Returns the contract.",
+    security=WRITE_SECURITY,
+    status_code=200,
+    responses=responses(ContractOut, 200, form=True, conflict='Send "confirm": true to end the contract'),
+)
+async def api_end_contract(
+    request: Request,  # type: ignore[type-arg]
+    coop: CoopContext,
+    member_id: int,
+    contract_id: int,
+    data: dict[str, Any],
+) -> Response[Any]:
+    form = form_from_json(data, dates=("last_day",))
+    confirmed = form.values.pop("confirm", "") == "yes"
+    if not confirmed:
+        checked = await service.check_ending(coop, member_id, contract_id, form)
+        return invalid(form) if checked is None else refused(409, CONFIRM_NEEDED)
+    if not await service.end_contract(coop, member_id, contract_id, form, client_ip(request)):
+        return invalid(form)
+    _, contract = await service.contract_page(coop, member_id, contract_id)
+    return Response(contract_out(contract), status_code=200)
+
+
 @get(
     "/employment/mine/earnings",
     summary="The caller's own earnings of a month against their limit (month=2026-11; default this month)",
@@ -273,6 +326,7 @@ API_HANDLERS: list[Any] = [
     api_contracts,
     api_contract,
     api_create_contract,
+    api_end_contract,
     api_my_earnings,
     api_worker_earnings,
     api_benefit,

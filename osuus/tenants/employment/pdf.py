@@ -10,7 +10,7 @@ from __future__ import annotations
 from fpdf import FPDF
 
 from osuus.platform.dates import format_date
-from osuus.platform.i18n import date_long, eur, gettext
+from osuus.platform.i18n import N_, date_long, eur, gettext
 from osuus.tenants.employment.earnings import hours_text
 from osuus.tenants.employment.service import ContractDocument, Statement, TermsView
 
@@ -88,6 +88,14 @@ def _terms(doc: _Document, t: TermsView) -> None:
     doc.pair(gettext("Wage subsidy"), subsidy_text(t))
 
 
+END_REASON_TEXT = {
+    "fixed_term_ended": N_("The fixed term ended"),
+    "resigned": N_("The worker resigned"),
+    "agreement": N_("Ended by agreement"),
+    "other": N_("Other reason"),
+}
+
+
 def contract_pdf(d: ContractDocument) -> bytes:
     c = d.contract
     doc = _Document(gettext("Employment contract"))
@@ -112,6 +120,16 @@ def contract_pdf(d: ContractDocument) -> bytes:
         if t.note:
             doc.line_text(t.note)
         _terms(doc, t)
+    if c.ending is not None:
+        e = c.ending
+        doc.ln(4)
+        doc.heading(gettext("The contract was ended"), size=14)
+        doc.pair(gettext("Last day of work"), date_long(e.last_day))
+        if c.planned_ends_on and c.planned_ends_on != e.last_day:
+            doc.pair(gettext("Agreed last day"), date_long(c.planned_ends_on))
+        reason = END_REASON_TEXT.get(e.reason, e.reason)
+        doc.pair(gettext("Why"), gettext(reason) + (f": {e.reason_text}" if e.reason_text else ""))
+        doc.pair(gettext("Saved by"), gettext("%(name)s on %(date)s", name=e.ended_by, date=date_long(e.created_at)))
     doc.ln(6)
     doc.line_text(gettext("Date: %(date)s", date=date_long(d.made_on)))
     doc.ln(16)

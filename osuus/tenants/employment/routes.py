@@ -13,11 +13,12 @@ from litestar.response import Redirect, Template
 from osuus.platform.context import CoopContext
 from osuus.platform.dates import format_date, parse_date, today
 from osuus.platform.http import Form, client_ip, page
+from osuus.platform.money import format_euros
 from osuus.tenants.employment import pdf, service
 from osuus.tenants.employment.earnings import Month
 
 FormData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
-DONE = ("contract", "amended", "benefit", "pay", "coach", "coach_removed")
+DONE = ("contract", "amended", "ended", "benefit", "pay", "coach", "coach_removed")
 WORKER = "/employment/workers/{member_id:int}"
 CONTRACT = WORKER + "/contracts/{contract_id:int}"
 
@@ -116,6 +117,39 @@ async def amend_save(
     return Redirect(f"{_base(coop, member_id)}/contracts/{contract_id}?done=amended", status_code=303)
 
 
+@get(CONTRACT + "/end")
+async def end_form(request: Request, coop: CoopContext, member_id: int, contract_id: int) -> Template:  # type: ignore[type-arg]
+    found = await service.end_form(coop, member_id, contract_id)
+    return page(request, "employment/end.html", coop=coop, e=found, form=Form())
+
+
+@post(CONTRACT + "/end")
+async def end_save(
+    request: Request,  # type: ignore[type-arg]
+    coop: CoopContext,
+    member_id: int,
+    contract_id: int,
+    data: FormData,
+) -> Template | Redirect:
+    """The form, then the check page ("Are you sure?"), then the ending; "Change the answers" goes back."""
+    form = Form.from_data(data)
+    confirmed = form.values.pop("confirmed", "") == "yes"
+    change = form.values.pop("change", "") == "yes"
+    if change:
+        found = await service.end_form(coop, member_id, contract_id)
+        return page(request, "employment/end.html", coop=coop, e=found, form=form)
+    if confirmed:
+        if await service.end_contract(coop, member_id, contract_id, form, client_ip(request)):
+            return Redirect(f"{_base(coop, member_id)}/contracts/{contract_id}?done=ended", status_code=303)
+        found = await service.end_form(coop, member_id, contract_id)
+        return page(request, "employment/end.html", status=400, coop=coop, e=found, form=form)
+    checked = await service.check_ending(coop, member_id, contract_id, form)
+    if checked is None:
+        found = await service.end_form(coop, member_id, contract_id)
+        return page(request, "employment/end.html", status=400, coop=coop, e=found, form=form)
+    return page(request, "employment/end_check.html", coop=coop, e=checked, form=form)
+
+
 @get(CONTRACT + "/contract.pdf")
 async def contract_pdf(request: Request, coop: CoopContext, member_id: int, contract_id: int) -> Response[bytes]:  # type: ignore[type-arg]
     document = await service.contract_for_download(coop, member_id, contract_id, client_ip(request))
@@ -138,7 +172,7 @@ async def benefit_new_form(request: Request, coop: CoopContext, member_id: int) 
     if found.current is not None:
         form.values["kind"] = found.current.kind
         if found.current.limit_cents is not None:
-            form.values["limit"] = service.euros_text(found.current.limit_cents)
+            form.values["limit"] = format_euros(found.current.limit_cents)
     return page(request, "employment/benefit_new.html", coop=coop, b=found, form=form)
 
 
@@ -231,6 +265,8 @@ HANDLERS = [
     contract_detail,
     amend_form,
     amend_save,
+    end_form,
+    end_save,
     contract_pdf,
     benefit_view,
     benefit_new_form,

@@ -35,6 +35,7 @@ from osuus.platform.dates import format_date, read_date, today
 from osuus.platform.http import Form, is_digits, parse_id
 from osuus.platform.i18n import N_, date_long, eur, get_language, gettext
 from osuus.platform.mailer import send_mail
+from osuus.platform.money import format_euros, read_euros
 from osuus.platform.tables import AuditLog, Coop, CoopRole
 from osuus.platform.tenancy import TenancyError, coop_unit, current_coop_id, current_unit
 from osuus.tenants.employment import earnings
@@ -42,14 +43,15 @@ from osuus.tenants.employment.earnings import EarningRow, Month, MonthEarnings, 
 from osuus.tenants.employment.tables import (
     BENEFIT_KINDS,
     CONTRACT_KINDS,
+    END_REASONS,
     BenefitProfile,
+    ContractEnding,
     ContractTerms,
     EmploymentContract,
     OtherPay,
     WorkerCoach,
 )
 from osuus.tenants.members.tables import Member
-from osuus.tenants.shares.money import InputError, parse_euros
 
 log = structlog.get_logger(__name__)
 
@@ -115,17 +117,30 @@ class TermsView:
 
 
 @dataclass(frozen=True)
+class EndingView:
+    """The contract was ended: its last day, why (END_REASONS; `reason_text` for "other"), who and when."""
+
+    last_day: dt.date
+    reason: str
+    reason_text: str
+    ended_by: str
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True)
 class ContractView:
     id: int
     member_id: int
     kind: str
     starts_on: dt.date
-    ends_on: dt.date | None
+    ends_on: dt.date | None  # the last day: the ending's when the contract was ended, else the planned end
     job_title: str
     created_by: str
     created_at: dt.datetime
     terms: tuple[TermsView, ...]  # oldest first
     on: dt.date  # the day the status and the current terms are for
+    ending: EndingView | None = None
+    planned_ends_on: dt.date | None = None  # a fixed term's end as agreed (None: until further notice)
 
     @property
     def status(self) -> str:
@@ -420,22 +435,44 @@ async def _contracts(
     terms: dict[int, list[TermsView]] = {}
     for t in await terms_query.order_by(ContractTerms.valid_from).order_by(ContractTerms.id).run():
         terms.setdefault(int(t["contract_id"]), []).append(_terms(t))
+    endings = await _endings(coop_id, [int(r["id"]) for r in rows])
     return [
         ContractView(
             id=int(r["id"]),
             member_id=int(r["member_id"]),
             kind=r["kind"],
             starts_on=r["starts_on"],
-            ends_on=r["ends_on"],
+            ends_on=endings[int(r["id"])].last_day if int(r["id"]) in endings else r["ends_on"],
             job_title=r["job_title"],
             created_by=r["created_by.name"] or "",
             created_at=r["created_at"],
             terms=tuple(terms.get(int(r["id"]), [])),
             on=on,
+            ending=endings.get(int(r["id"])),
+            planned_ends_on=r["ends_on"],
         )
         for r in rows
         if terms.get(int(r["id"]))
     ]
+
+
+async def _endings(coop_id: int, contract_ids: list[int]) -> dict[int, EndingView]:
+    if not contract_ids:
+        return {}
+    rows = (
+        await ContractEnding.select(
+            ContractEnding.contract, ContractEnding.last_day, ContractEnding.reason, ContractEnding.reason_text,
+            ContractEnding.ended_by.name, ContractEnding.created_at,
+        )
+        .where((ContractEnding.coop == coop_id) & ContractEnding.contract.is_in(contract_ids))
+        .run()
+    )  # fmt: skip
+    return {
+        int(r["contract_id"]): EndingView(
+            r["last_day"], r["reason"], r["reason_text"], r["ended_by.name"] or "", r["created_at"]
+        )
+        for r in rows
+    }
 
 
 def _main_contract(contracts: list[ContractView]) -> ContractView | None:
@@ -572,10 +609,8 @@ def _hours(form: Form, name: str) -> int | None:
 
 
 def _wage(form: Form, name: str) -> int | None:
-    try:
-        cents = parse_euros(form.get(name))
-    except InputError as problem:
-        form.error(name, problem.message)
+    cents = read_euros(form, name)
+    if cents is None:
         return None
     if cents > MAX_WAGE_CENTS:
         form.error(name, N_("Check the hourly wage. It is more than 1 000 euros."))
@@ -741,19 +776,13 @@ def amend_defaults(contract: ContractView) -> Form:
     values = {
         "valid_from": format_date(max(today(), contract.starts_on)),
         "hours_per_week": t.hours_per_week,
-        "hourly_wage": euros_text(t.hourly_wage_cents),
+        "hourly_wage": format_euros(t.hourly_wage_cents),
         "collective_agreement": t.collective_agreement,
         "subsidy_percent": str(t.subsidy_percent) if t.subsidy_percent else "",
         "subsidy_from": format_date(t.subsidy_from) if t.subsidy_from else "",
         "subsidy_until": format_date(t.subsidy_until) if t.subsidy_until else "",
     }
     return Form(values=values)
-
-
-def euros_text(cents: int) -> str:
-    sign = "-" if cents < 0 else ""
-    whole, rest = divmod(abs(cents), 100)
-    return f"{sign}{whole},{rest:02d}"
 
 
 async def amend_form(ctx: CoopContext, member_id: int, contract_id: int) -> tuple[WorkerView, ContractView]:
@@ -794,6 +823,114 @@ async def amend_contract(ctx: CoopContext, member_id: int, contract_id: int, for
             contract_id=contract.id,
             terms_id=int(rows[0]["id"]),
             valid_from=valid_from.isoformat(),
+        )
+    return True
+
+
+# --- ending a contract --------------------------------------------------------------------------------------------
+
+END_FIELDS = ("last_day", "reason", "reason_text")
+
+
+@dataclass(frozen=True)
+class EndPage:
+    worker: WorkerView
+    contract: ContractView
+    last_hours_day: dt.date | None  # the last day with approved hours during the contract: the end cannot be before
+
+
+@dataclass(frozen=True)
+class EndingInput:
+    last_day: dt.date
+    reason: str
+    reason_text: str
+
+
+async def _last_hours_day(coop_id: int, member_id: int, contract: ContractView) -> dt.date | None:
+    end = contract.planned_ends_on or dt.date(9999, 12, 31)
+    days = [h.day for h in await hours_in_unit(coop_id, member_id, contract.starts_on, end) if h.approved]
+    return max(days) if days else None
+
+
+async def _end_page_in_unit(ctx: CoopContext, member_id: int, contract_id: int, lock: bool = False) -> EndPage:
+    worker = await _worker_row(ctx.id, member_id, lock=lock)
+    contract = await _contract_of(ctx.id, worker.id, contract_id)
+    return EndPage(worker, contract, await _last_hours_day(ctx.id, worker.id, contract))
+
+
+async def end_form(ctx: CoopContext, member_id: int, contract_id: int) -> EndPage:
+    """The form for ending a contract: the admin and the board (MANAGERS)."""
+    ctx.require(*MANAGERS)
+    async with coop_unit(ctx.id, ctx.viewer.id):
+        return await _end_page_in_unit(ctx, member_id, contract_id)
+
+
+def _check_ending(form: Form, found: EndPage) -> EndingInput | None:
+    """The ending as typed, checked against the contract and the worker's approved hours; None: see the form."""
+    c = found.contract
+    if c.ending is not None:
+        form.error("last_day", N_("This contract has already been ended. Nothing was changed."))
+        return None
+    last_day = read_date(form, "last_day", N_("Enter the last day of the contract"))
+    if last_day is not None:
+        if last_day < c.starts_on:
+            form.error("last_day", N_("The last day cannot be before the first day of the contract"))
+        elif c.planned_ends_on is not None and last_day > c.planned_ends_on:
+            form.error("last_day", N_("The last day cannot be after the end agreed in the contract"))
+        elif found.last_hours_day is not None and last_day < found.last_hours_day:
+            form.error(
+                "last_day",
+                N_(
+                    "The worker has approved hours after this day. The last day cannot be before the last day "
+                    "with approved hours."
+                ),
+            )
+    reason = form.get("reason")
+    if reason not in END_REASONS:
+        form.error("reason", N_("Choose why the contract ends"))
+    reason_text = _text(form, "reason_text", N_("Write why the contract ends") if reason == "other" else None, 500)
+    if reason != "other":
+        reason_text = ""
+    _in_order(form, END_FIELDS)
+    if last_day is None or not form.ok:
+        return None
+    return EndingInput(last_day, reason, reason_text)
+
+
+async def check_ending(ctx: CoopContext, member_id: int, contract_id: int, form: Form) -> EndPage | None:
+    """The first step: the form checked (nothing written). The page when it passes, for "Are you sure?"."""
+    ctx.require(*MANAGERS)
+    async with coop_unit(ctx.id, ctx.viewer.id):
+        found = await _end_page_in_unit(ctx, member_id, contract_id)
+    return found if _check_ending(form, found) is not None else None
+
+
+async def end_contract(ctx: CoopContext, member_id: int, contract_id: int, form: Form, ip: str) -> bool:
+    """End the contract on the last day given (after the check page): an ending row and its audit row. Refused
+    (False, nothing written, the reason in the form) when the day is before the start or before the worker's last
+    approved hours, after a fixed term's agreed end, when the contract has already ended, or without a reason."""
+    ctx.require(*MANAGERS)
+    async with coop_unit(ctx.id, ctx.viewer.id):
+        found = await _end_page_in_unit(ctx, member_id, contract_id, lock=True)
+        wanted = _check_ending(form, found)
+        if wanted is None:
+            return False
+        await ContractEnding.insert(
+            ContractEnding(
+                coop=ctx.id, contract=found.contract.id, last_day=wanted.last_day, reason=wanted.reason,
+                reason_text=wanted.reason_text, ended_by=ctx.viewer.id,
+            )
+        ).run()  # fmt: skip
+        await audit.record(
+            "employment.contract_ended",
+            actor_id=ctx.viewer.id,
+            coop_id=ctx.id,
+            target=f"member:{found.worker.id}",
+            ip=ip,
+            contract_id=found.contract.id,
+            last_day=wanted.last_day.isoformat(),
+            planned_end=found.contract.planned_ends_on.isoformat() if found.contract.planned_ends_on else None,
+            reason=wanted.reason,
         )
     return True
 
@@ -936,11 +1073,7 @@ def _limit(form: Form, kind: str) -> int | None:
         if kind in LIMIT_REQUIRED:
             form.error("limit", N_("Enter the monthly earnings limit in euros"))
         return None
-    try:
-        return parse_euros(text)
-    except InputError as problem:
-        form.error("limit", problem.message)
-        return None
+    return read_euros(form, "limit")
 
 
 async def save_benefit(ctx: CoopContext, member_id: int, form: Form, ip: str) -> bool:
@@ -984,6 +1117,59 @@ async def save_benefit(ctx: CoopContext, member_id: int, form: Form, ip: str) ->
             valid_from=valid_from.isoformat(),
         )
     return True
+
+
+@dataclass(frozen=True)
+class ResealBatch:
+    """What one batch of `reseal_profiles_in_unit` did: counts and where to go on, never a value."""
+
+    seen: int  # rows under an older key looked at in this batch
+    resealed: int
+    unreadable: int  # rows whose key is not in DATA_KEYS (or that do not open): left as they are
+    last_id: int  # the next batch starts after this row
+
+
+async def reseal_profiles_in_unit(coop_id: int, after_id: int, batch: int) -> ResealBatch:
+    """Key rotation (`osuus reencrypt`): open the coop's profile rows sealed under an older key and seal them again
+    under the current key of DATA_KEYS, at most `batch` rows after `after_id`, in the caller's unit of the coop.
+
+    Nothing is read for a person here, so no read is logged per row; the command audits the run. The same
+    associated data binds the row to its coop, person and day, so a resealed row opens exactly where it did."""
+    if current_coop_id() != coop_id:
+        raise TenancyError("reseal_profiles_in_unit needs the unit of the same coop")
+    ring = crypto.keyring()
+    rows = (
+        await BenefitProfile.select(
+            BenefitProfile.id, BenefitProfile.member, BenefitProfile.valid_from, BenefitProfile.key_id,
+            BenefitProfile.sealed,
+        )
+        .where(
+            (BenefitProfile.coop == coop_id) & (BenefitProfile.id > after_id)
+            & (BenefitProfile.key_id != ring.current_id)
+        )
+        .order_by(BenefitProfile.id)
+        .limit(batch)
+        .lock_rows("UPDATE", of=(BenefitProfile,))
+        .run()
+    )  # fmt: skip
+    resealed = unreadable = 0
+    for r in rows:
+        aad = _aad(coop_id, int(r["member_id"]), r["valid_from"])
+        try:
+            plain = ring.open(r["key_id"], bytes(r["sealed"]), aad)
+        except crypto.DecryptionError:
+            log.error("employment.benefit_profile.unreadable", coop_id=coop_id, profile_id=r["id"], key_id=r["key_id"])
+            unreadable += 1
+            continue
+        sealed = ring.seal(plain, aad)
+        await (
+            BenefitProfile.update({BenefitProfile.key_id: sealed.key_id, BenefitProfile.sealed: sealed.ciphertext})
+            .where((BenefitProfile.coop == coop_id) & (BenefitProfile.id == r["id"]))
+            .run()
+        )
+        resealed += 1
+    last = int(rows[-1]["id"]) if rows else after_id
+    return ResealBatch(len(rows), resealed, unreadable, last)
 
 
 # --- worker's coaches -------------------------------------------------------------------------------------------
@@ -1071,17 +1257,6 @@ async def remove_coach(ctx: CoopContext, member_id: int, coach_id: int, ip: str)
 # --- other pay --------------------------------------------------------------------------------------------------
 
 
-def _signed_euros(form: Form, name: str) -> int | None:
-    text = _SPACES.sub("", form.get(name))
-    negative = text[:1] in ("-", "\u2212")
-    try:
-        cents = parse_euros(text[1:] if negative else text)
-    except InputError as problem:
-        form.error(name, problem.message)
-        return None
-    return -cents if negative else cents
-
-
 async def pay_form(ctx: CoopContext, member_id: int) -> WorkerView:
     ctx.require(*MANAGERS)
     async with coop_unit(ctx.id, ctx.viewer.id):
@@ -1092,7 +1267,7 @@ async def add_other_pay(ctx: CoopContext, member_id: int, form: Form, ip: str) -
     """Pay that is not from hours, on a day (counts in that month). A minus sign corrects an earlier row."""
     ctx.require(*MANAGERS)
     on_date = read_date(form, "on_date", N_("Enter the day the pay is for"))
-    amount = _signed_euros(form, "amount")
+    amount = read_euros(form, "amount", signed=True)
     note = _text(form, "note", N_("Write what the pay is for"))
     async with coop_unit(ctx.id, ctx.viewer.id):
         worker = await _worker_row(ctx.id, member_id, lock=True)
@@ -1446,15 +1621,17 @@ def statement_csv(s: Statement) -> str:
             [
                 format_date(r.day),
                 earnings.hours_text(r.minutes) if r.kind == "hours" else "",
-                euros_text(r.hourly_wage_cents) if r.hourly_wage_cents is not None else "",
-                euros_text(r.pay_cents),
+                format_euros(r.hourly_wage_cents) if r.hourly_wage_cents is not None else "",
+                format_euros(r.pay_cents),
                 _cell(r.note)
                 if r.kind == "other"
                 else ("" if r.hourly_wage_cents is not None else gettext("No contract")),
             ]
         )
     writer.writerow([gettext("Days worked"), s.totals.days_worked, "", "", ""])
-    writer.writerow([gettext("Total"), earnings.hours_text(s.totals.minutes), "", euros_text(s.totals.gross_cents), ""])
+    writer.writerow(
+        [gettext("Total"), earnings.hours_text(s.totals.minutes), "", format_euros(s.totals.gross_cents), ""]
+    )
     return "\ufeff" + out.getvalue()
 
 

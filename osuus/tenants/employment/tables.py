@@ -12,6 +12,7 @@ from osuus.platform.tables import TenantTable, user_ref
 from osuus.tenants.members.tables import member_ref
 
 CONTRACT_KINDS = ("indefinite", "fixed_term")
+END_REASONS = ("fixed_term_ended", "resigned", "agreement", "other")
 BENEFIT_KINDS = ("none", "disability_pension", "unemployment", "other")
 
 
@@ -24,6 +25,25 @@ class EmploymentContract(TenantTable, tablename="employment_contract"):
     ends_on = Date(null=True, default=None)
     job_title = Varchar(length=200, default="")
     created_by = user_ref(null=True, column="created_by")
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class ContractEnding(TenantTable, tablename="contract_ending"):
+    """The contract was ended: its last day (before a fixed term's planned end, or of a contract until further
+    notice), why, who recorded it and when. At most one per contract; the contract row keeps its planned end."""
+
+    # Composite reference (coop_id, contract_id) -> employment_contract (coop_id, id) in the security migration.
+    contract = ForeignKey(
+        references=EmploymentContract,
+        on_delete=OnDelete.restrict,
+        on_update=OnUpdate.restrict,
+        index=True,
+        db_column_name="contract_id",
+    )
+    last_day = Date()
+    reason = Varchar(length=20)
+    reason_text = Text(default="")  # what "other" means; empty for the other reasons
+    ended_by = user_ref(null=True, column="ended_by")
     created_at = Timestamptz(default=TimestamptzNow())
 
 

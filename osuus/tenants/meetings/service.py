@@ -23,7 +23,7 @@ from litestar.exceptions import NotFoundException
 
 from osuus.platform import audit
 from osuus.platform.context import CoopContext
-from osuus.platform.dates import HELSINKI, DateError, format_date, parse_date, today
+from osuus.platform.dates import HELSINKI, DateError, format_date, now, parse_date, today
 from osuus.platform.http import Form, is_digits, parse_id
 from osuus.platform.i18n import N_, get_language, gettext
 from osuus.platform.mailer import send_mail
@@ -198,7 +198,7 @@ async def save_rules(ctx: CoopContext, form: Form, ip: str) -> bool:
         before = await rules_in_unit(ctx.id)
         changes: dict[Any, Any] = {getattr(MeetingRules, k): v for k, v in values.items()}
         changes[MeetingRules.updated_by] = ctx.viewer.id
-        changes[MeetingRules.updated_at] = _now()
+        changes[MeetingRules.updated_at] = now()
         if before.is_default:
             row = MeetingRules(coop=ctx.id, updated_by=ctx.viewer.id)
             for name, value in values.items():
@@ -391,10 +391,6 @@ class MyMeetings:
     attended: list[AttendedMeeting]
     minutes: list[MeetingView]
     open_votes: list[Any]  # objects with .title and .url from the votes context
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def _same_coop(coop_id: int, name: str) -> None:
@@ -799,7 +795,7 @@ async def edit_meeting(ctx: CoopContext, meeting_id: int, form: Form, ip: str) -
             Meeting.remote_info: new.remote_info,
         }
         if meeting.notice_sent_at is not None:
-            changes[Meeting.agenda_changed_at] = _now()
+            changes[Meeting.agenda_changed_at] = now()
         await Meeting.update(changes).where((Meeting.coop == ctx.id) & (Meeting.id == meeting_id)).run()
         await _audit(
             ctx,
@@ -827,7 +823,7 @@ async def _agenda_changed(coop_id: int, meeting: MeetingView) -> None:
     """After the notice, a change of the agenda is allowed; the meeting page then warns about it."""
     if meeting.notice_sent_at is not None:
         await (
-            Meeting.update({Meeting.agenda_changed_at: _now()})
+            Meeting.update({Meeting.agenda_changed_at: now()})
             .where((Meeting.coop == coop_id) & (Meeting.id == meeting.id))
             .run()
         )
@@ -1380,7 +1376,7 @@ async def send_notice(ctx: CoopContext, meeting_id: int, ip: str) -> NoticePlan:
         context = _mail_context(ctx, meeting, items)
         for r in plan.recipients:
             await send_mail(r.email, "meeting_notice", r.language, name=r.name, **context)
-        sent_at = _now()
+        sent_at = now()
         await (
             Meeting.update(
                 {Meeting.status: "noticed", Meeting.notice_sent_at: sent_at, Meeting.agenda_changed_at: None}
@@ -1417,7 +1413,7 @@ async def cancel_meeting(ctx: CoopContext, meeting_id: int, ip: str) -> int:
                 await send_mail(r.email, "meeting_cancelled", r.language, name=r.name, **context)
             sent = len(recipients)
         await (
-            Meeting.update({Meeting.status: "cancelled", Meeting.cancelled_at: _now()})
+            Meeting.update({Meeting.status: "cancelled", Meeting.cancelled_at: now()})
             .where((Meeting.coop == ctx.id) & (Meeting.id == meeting_id))
             .run()
         )
@@ -1517,7 +1513,7 @@ async def _apply_outcome_in_unit(
             return problem
     decision = decision or default_decision(item, outcome, member_class)
     await (
-        AgendaItem.update({AgendaItem.outcome: outcome, AgendaItem.decision: decision, AgendaItem.decided_at: _now()})
+        AgendaItem.update({AgendaItem.outcome: outcome, AgendaItem.decision: decision, AgendaItem.decided_at: now()})
         .where((AgendaItem.coop == coop_id) & (AgendaItem.id == item.id))
         .run()
     )
@@ -1645,10 +1641,10 @@ async def approve_minutes(ctx: CoopContext, meeting_id: int, ip: str) -> None:
             raise NotPossible(
                 gettext("Write first who led the meeting and who wrote the minutes. Then approve the minutes.")
             )
-        if meeting.starts_at > _now():
+        if meeting.starts_at > now():
             raise NotPossible(gettext("The meeting has not started yet. Approve the minutes after the meeting."))
         await (
-            Meeting.update({Meeting.status: "closed", Meeting.minutes_approved_at: _now()})
+            Meeting.update({Meeting.status: "closed", Meeting.minutes_approved_at: now()})
             .where((Meeting.coop == ctx.id) & (Meeting.id == meeting_id))
             .run()
         )

@@ -1,4 +1,5 @@
-"""Pure calculations of the share register: reading euros and dates as people type them, balances, deductions.
+"""Pure calculations of the share register: reading share counts and dates as people type them, balances,
+deductions (euros: osuus.platform.money).
 
 No database here, so every rule has an exact test (tests/tenants/shares/test_money.py).
 """
@@ -12,46 +13,9 @@ from dataclasses import dataclass
 from osuus.platform import dates
 from osuus.platform.http import is_digits
 from osuus.platform.i18n import N_
+from osuus.platform.money import InputError
 
-MAX_CENTS = 100_000_000  # 1 000 000,00 €: anything larger is a typing mistake in a share register
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
-_EUROS = re.compile(r"^(\d+)(?:[,.](\d*))?$")
-
-
-class InputError(ValueError):
-    """A value the person typed could not be read; `message` is the message id to show next to the field."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-def parse_euros(text: str, allow_zero: bool = False) -> int:
-    """Euros as typed ('25', '25,50', '1 000,00', '25.5 €') to cents. Minus signs and a third decimal are refused."""
-    value = _SPACES.sub("", text or "").removesuffix("€").removesuffix("EUR").removesuffix("eur")
-    if not value:
-        raise InputError(N_("Enter the amount in euros"))
-    if value.startswith("-"):
-        raise InputError(N_("Write the amount without a minus sign"))
-    match = _EUROS.match(value)
-    if match is None:
-        raise InputError(N_("Write the amount in euros, for example 25,50"))
-    whole, decimals = match.group(1), match.group(2) or ""
-    if len(decimals) > 2:
-        raise InputError(N_("Write at most two numbers after the comma, for example 25,50"))
-    cents = int(whole) * 100 + int(decimals.ljust(2, "0"))
-    if cents == 0 and not allow_zero:
-        raise InputError(N_("The amount must be more than 0 euros"))
-    if cents > MAX_CENTS:
-        raise InputError(N_("The amount must be 1 000 000 euros or less"))
-    return cents
-
-
-def format_euros(cents: int) -> str:
-    """Cents the way a form writes them back and a spreadsheet reads them: '1234,50' (no thousands separator)."""
-    sign = "-" if cents < 0 else ""
-    whole, rest = divmod(abs(cents), 100)
-    return f"{sign}{whole},{rest:02d}"
 
 
 def parse_date(text: str) -> dt.date:

@@ -13,8 +13,8 @@ from litestar.response import Redirect, Template
 from osuus.platform.context import CoopContext
 from osuus.platform.dates import format_date, today
 from osuus.platform.http import Form, client_ip, page
+from osuus.platform.money import format_euros
 from osuus.tenants.shares import pdf, service
-from osuus.tenants.shares.money import format_euros
 
 FormData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 DONE = ("policy", "plan", "payment", "refund", "cancelled", "transfer", "fee")

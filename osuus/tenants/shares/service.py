@@ -26,6 +26,7 @@ from osuus.platform.context import CoopContext
 from osuus.platform.dates import format_date, read_date, today
 from osuus.platform.http import Form, is_digits, parse_id
 from osuus.platform.i18n import N_, gettext
+from osuus.platform.money import InputError, format_euros, read_euros
 from osuus.platform.tenancy import coop_unit
 from osuus.tenants.members.tables import Member
 from osuus.tenants.shares.money import (
@@ -33,13 +34,10 @@ from osuus.tenants.shares.money import (
     DEFAULT_YEAR_END,
     MAX_REFUND_MONTHS,
     Balance,
-    InputError,
     balance,
     deduction_amount,
     fee_status,
-    format_euros,
     parse_count,
-    parse_euros,
     parse_year_end,
     plan_balance,
     refund_due_date,
@@ -663,14 +661,6 @@ async def my_statement(ctx: CoopContext) -> Statement | None:
 # --- the share fee ----------------------------------------------------------------------------------------------
 
 
-def _euros(form: Form, name: str, allow_zero: bool = False) -> int | None:
-    try:
-        return parse_euros(form.get(name), allow_zero=allow_zero)
-    except InputError as problem:
-        form.error(name, problem.message)
-        return None
-
-
 def _count(form: Form, name: str, low: int, high: int = MAX_SHARES) -> int | None:
     try:
         return parse_count(form.get(name), low, high)
@@ -717,9 +707,9 @@ async def set_policy(ctx: CoopContext, form: Form, ip: str) -> bool:
     """Save the board's decision on the share fee. Returns False (errors in the form) when something is wrong."""
     ctx.require(*DECIDERS)
     valid_from = read_date(form, "valid_from")
-    price = _euros(form, "share_price")
+    price = read_euros(form, "share_price")
     required = _count(form, "shares_required", 1)
-    supporting = 0 if not form.get("supporting_fee") else _euros(form, "supporting_fee", allow_zero=True)
+    supporting = 0 if not form.get("supporting_fee") else read_euros(form, "supporting_fee", allow_zero=True)
     year_end = _year_end(form, "year_end")
     months = _months(form, "refund_months")
     decided_by = _text(form, "decided_by", N_("Write which meeting decided the share fee"))
@@ -799,8 +789,8 @@ async def create_plan(ctx: CoopContext, member_id: int, form: Form, ip: str) -> 
     if kind not in PLAN_KINDS:
         form.error("kind", N_("Choose how the member pays"))
     starts_on = read_date(form, "starts_on")
-    instalment = _euros(form, "instalment") if kind in ("instalments", "wage_deduction") else None
-    protected = _euros(form, "protected_net", allow_zero=True) if kind == "wage_deduction" else 0
+    instalment = read_euros(form, "instalment") if kind in ("instalments", "wage_deduction") else None
+    protected = read_euros(form, "protected_net", allow_zero=True) if kind == "wage_deduction" else 0
     async with coop_unit(ctx.id, ctx.viewer.id):
         member = await _member_row(ctx.id, member_id, lock=True)
         if not form.ok:
@@ -934,7 +924,7 @@ async def _add_payment(
 async def record_payment(ctx: CoopContext, member_id: int, form: Form, ip: str) -> bool:
     """A payment or a refund typed in by the treasurer (source manual or bank)."""
     ctx.require(*DECIDERS)
-    amount = _euros(form, "amount")
+    amount = read_euros(form, "amount")
     paid_on = read_date(form, "paid_on")
     if paid_on is not None and paid_on > today():
         form.error("paid_on", N_("The payment day must be today or in the past"))
@@ -1038,7 +1028,7 @@ async def record_refund(ctx: CoopContext, member_id: int, form: Form, ip: str) -
     """Pay back share money to a member who left: at most what is still owed. The last refund also returns the
     member's shares to the coop (the register then shows 0 shares). Raises NotPossibleNow when nothing is owed."""
     ctx.require(*DECIDERS)
-    amount = _euros(form, "amount")
+    amount = read_euros(form, "amount")
     paid_on = read_date(form, "paid_on")
     if paid_on is not None and paid_on > today():
         form.error("paid_on", N_("The payment day must be today or in the past"))
@@ -1327,7 +1317,7 @@ async def record_fee(ctx: CoopContext, member_id: int, form: Form, ip: str) -> b
     """A supporting member paid (part of) the fee of a year: at most what is left of that year's fee."""
     ctx.require(*DECIDERS)
     year = _year(form, "year")
-    amount = _euros(form, "amount")
+    amount = read_euros(form, "amount")
     paid_on = read_date(form, "paid_on")
     if paid_on is not None and paid_on > today():
         form.error("paid_on", N_("The payment day must be today or in the past"))

@@ -11,9 +11,9 @@ from litestar.params import Body, Parameter
 from litestar.response import Redirect, Template
 
 from osuus.platform.context import CoopContext
-from osuus.platform.http import Form, client_ip, page
+from osuus.platform.http import Form, client_ip, page, query_id
 from osuus.tenants.catalogue import storefront
-from osuus.tenants.work import hours, service, week
+from osuus.tenants.work import hours, service, substitutes, week
 from osuus.tenants.work.service import NotPossible
 from osuus.tenants.work.tables import ORDER_STATUSES
 
@@ -75,9 +75,9 @@ async def _order_form_page(
 async def order_new_form(
     request: Req,
     coop: CoopContext,
-    request_id: Annotated[int | None, Parameter(query="request")] = None,
+    request_id: Annotated[str, Parameter(query="request")] = "",
 ) -> Template:
-    form, found = await service.new_order_form(coop, request_id)
+    form, found = await service.new_order_form(coop, query_id(request_id))
     return await _order_form_page(request, coop, form, found=found)
 
 
@@ -401,6 +401,118 @@ async def week_page(request: Req, coop: CoopContext, week_: Annotated[str, Param
     return page(request, "work/week.html", status=200 if found else 400, coop=coop, found=found)
 
 
+# --- substitutes -----------------------------------------------------------------------------------------------
+
+
+def _substitutes(coop: CoopContext) -> str:
+    return f"/c/{coop.slug}/work/substitutes"
+
+
+async def _cant_come_page(
+    request: Req, coop: CoopContext, assignment_id: int, form: Form | None, status: int = 200
+) -> Template:
+    try:
+        found = await substitutes.cant_come_page(coop, assignment_id)
+    except NotPossible as problem:
+        return _refused(request, coop, problem, _mine(coop))
+    return page(request, "work/cant_come.html", status=status, coop=coop, assignment=found, form=form or Form())
+
+
+@get("/work/mine/{assignment_id:int}/cant-come")
+async def cant_come_form(request: Req, coop: CoopContext, assignment_id: int) -> Template:
+    return await _cant_come_page(request, coop, assignment_id, None)
+
+
+@post("/work/mine/{assignment_id:int}/cant-come")
+async def cant_come(request: Req, coop: CoopContext, assignment_id: int, data: FormData) -> Template | Redirect:
+    form = Form.from_data(data)
+    try:
+        made = await substitutes.cant_come(coop, assignment_id, form, client_ip(request))
+    except NotPossible as problem:
+        return _refused(request, coop, problem, _mine(coop))
+    if made is None:
+        return await _cant_come_page(request, coop, assignment_id, form, status=400)
+    return Redirect(f"{_mine(coop)}?done=cant_come", status_code=303)
+
+
+@get("/work/substitutes")
+async def substitute_list(request: Req, coop: CoopContext, done: str = "") -> Template:
+    found = await substitutes.substitution_list(coop)
+    return page(request, "work/substitutes.html", coop=coop, found=found, done=done)
+
+
+@post("/work/substitutes/rule")
+async def substitute_rule(request: Req, coop: CoopContext, data: FormData) -> Redirect:
+    await substitutes.set_approval(coop, Form.from_data(data), client_ip(request))
+    return Redirect(f"{_substitutes(coop)}?done=rule", status_code=303)
+
+
+@get("/work/substitutes/{substitution_id:int}")
+async def substitute_detail(request: Req, coop: CoopContext, substitution_id: int, done: str = "") -> Template:
+    found = await substitutes.substitution_page(coop, substitution_id)
+    return page(request, "work/substitute.html", coop=coop, found=found, done=done)
+
+
+async def _search_step(request: Req, coop: CoopContext, substitution_id: int, action: str) -> Template | Redirect:
+    steps = {"offers": substitutes.send_offers, "approve": substitutes.approve, "refuse": substitutes.refuse,
+             "stop": substitutes.stop}  # fmt: skip
+    try:
+        await steps[action](coop, substitution_id, client_ip(request))
+    except NotPossible as problem:
+        return _refused(request, coop, problem, f"{_substitutes(coop)}/{substitution_id}")
+    return Redirect(f"{_substitutes(coop)}/{substitution_id}?done={action}", status_code=303)
+
+
+@post("/work/substitutes/{substitution_id:int}/offers")
+async def substitute_offers(request: Req, coop: CoopContext, substitution_id: int) -> Template | Redirect:
+    return await _search_step(request, coop, substitution_id, "offers")
+
+
+@post("/work/substitutes/{substitution_id:int}/approve")
+async def substitute_approve(request: Req, coop: CoopContext, substitution_id: int) -> Template | Redirect:
+    return await _search_step(request, coop, substitution_id, "approve")
+
+
+@post("/work/substitutes/{substitution_id:int}/refuse")
+async def substitute_refuse(request: Req, coop: CoopContext, substitution_id: int) -> Template | Redirect:
+    return await _search_step(request, coop, substitution_id, "refuse")
+
+
+@get("/work/substitutes/{substitution_id:int}/stop")
+async def substitute_stop_confirm(request: Req, coop: CoopContext, substitution_id: int) -> Template:
+    found = await substitutes.get_substitution(coop, substitution_id)
+    if found.status != "open":
+        problem = NotPossible(substitutes.search_state(found.status))
+        return _refused(request, coop, problem, f"{_substitutes(coop)}/{substitution_id}", found.title)
+    return page(request, "work/substitute_stop.html", coop=coop, search=found)
+
+
+@post("/work/substitutes/{substitution_id:int}/stop")
+async def substitute_stop(request: Req, coop: CoopContext, substitution_id: int) -> Template | Redirect:
+    return await _search_step(request, coop, substitution_id, "stop")
+
+
+@get("/work/people")
+async def people(request: Req, coop: CoopContext, done: str = "") -> Template:
+    found = await substitutes.people_page(coop)
+    return page(request, "work/people.html", coop=coop, found=found, done=done)
+
+
+@get("/work/people/{member_id:int}")
+async def skills_form(request: Req, coop: CoopContext, member_id: int) -> Template:
+    found, form = await substitutes.skills_page(coop, member_id)
+    return page(request, "work/skills.html", coop=coop, found=found, form=form)
+
+
+@post("/work/people/{member_id:int}")
+async def skills_save(request: Req, coop: CoopContext, member_id: int, data: FormData) -> Template | Redirect:
+    form = Form.from_data(data)
+    if not await substitutes.save_skills(coop, member_id, form, client_ip(request)):
+        found, _ = await substitutes.skills_page(coop, member_id)
+        return page(request, "work/skills.html", status=400, coop=coop, found=found, form=form)
+    return Redirect(f"/c/{coop.slug}/work/people?done=saved", status_code=303)
+
+
 HANDLERS = [
     order_list,
     order_new_form,
@@ -434,4 +546,17 @@ HANDLERS = [
     log,
     my_hours,
     week_page,
+    cant_come_form,
+    cant_come,
+    substitute_list,
+    substitute_rule,
+    substitute_detail,
+    substitute_offers,
+    substitute_approve,
+    substitute_refuse,
+    substitute_stop_confirm,
+    substitute_stop,
+    people,
+    skills_form,
+    skills_save,
 ]

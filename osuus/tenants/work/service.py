@@ -17,18 +17,19 @@ import importlib
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from litestar.exceptions import NotFoundException, PermissionDeniedException
 
-from osuus.platform import audit
+from osuus.platform import audit, dates
 from osuus.platform.accounts.service import email_problem, normal_email
 from osuus.platform.context import CoopContext
 from osuus.platform.dates import HELSINKI, format_date, read_date, today
 from osuus.platform.http import Form, parse_id
 from osuus.platform.i18n import N_, get_language
 from osuus.platform.mailer import send_mail
+from osuus.platform.numbers import read_quantity
 from osuus.platform.tenancy import TenancyError, coop_unit, current_coop_id
 from osuus.tenants.catalogue import storefront
 from osuus.tenants.catalogue.service import ItemView, items_in_unit
@@ -52,10 +53,8 @@ LIVE = ("offered", "accepted")
 CLOSED = ("declined", "invoiced", "cancelled")  # nothing more happens to the order
 YES = frozenset({"yes", "on", "true"})
 TITLE_MAX, PLACE_MAX, WINDOW_MAX, NOTES_MAX, NOTE_MAX = 200, 300, 100, 4000, 1000
-MAX_QUANTITY = Decimal(10_000)
 PHONE = re.compile(r"^\+?[0-9 ()-]{5,20}$")
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
-_QUANTITY = re.compile(r"^(\d+)(?:[,.](\d{1,2}))?$")
 _CLOCK = re.compile(r"^(\d{1,2})(?:[.:](\d{2}))?$")
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 EMPLOYMENT = "osuus.tenants.employment.service"
@@ -64,8 +63,12 @@ ORDER_CANCELLED = N_("The order was cancelled.")
 # The event says the earnings warning was shown, not what it said: its amounts and the limit are benefit data,
 # which only the employment context keeps (sealed, every read logged).
 WARNED = N_("The earnings warning was shown before the person took the job.")
+# Substitutes (osuus.tenants.work.substitutes): why an offer was taken back or a substitute's job cancelled.
+SOMEONE_TOOK = N_("Someone else took the job first.")
+SEARCH_STOPPED = N_("The substitute is not needed any more.")
+NOT_APPROVED = N_("The coach did not approve the change.")
 SYSTEM_NOTES = frozenset(
-    {STARTED_BY_LOGGING, ORDER_CANCELLED, WARNED}
+    {STARTED_BY_LOGGING, ORDER_CANCELLED, WARNED, SOMEONE_TOOK, SEARCH_STOPPED, NOT_APPROVED}
 )  # notes written by Osuus (translated when shown)
 NOT_EDITABLE = N_("The work has already started, so the order cannot change any more.")
 
@@ -138,37 +141,12 @@ def split_minutes(minutes: int | None) -> tuple[str, str]:
     return (str(hours) if hours else "", str(rest) if rest else "")
 
 
-def _quantity(form: Form, name: str) -> Decimal | None:
-    text = _SPACES.sub("", form.get(name))
-    if not text:
-        return None
-    match = _QUANTITY.match(text)
-    try:
-        quantity = Decimal(text.replace(",", ".")) if match else None
-    except InvalidOperation:
-        quantity = None
-    if quantity is None:
-        form.error(name, N_("Write the amount as a number, for example 2 or 1,5"))
-        return None
-    if quantity <= 0:
-        form.error(name, N_("The amount must be more than 0"))
-        return None
-    if quantity > MAX_QUANTITY:
-        form.error(name, N_("The amount is too big. Write 10 000 or less"))
-        return None
-    return quantity
-
-
 def _local(value: dt.datetime | None) -> dt.time | None:
     return value.astimezone(HELSINKI).time() if value is not None else None
 
 
 def _at(day: dt.date, clock: dt.time) -> dt.datetime:
     return dt.datetime.combine(day, clock, tzinfo=HELSINKI)
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def _require_unit(coop_id: int, name: str) -> None:
@@ -271,6 +249,30 @@ class AssignmentView:
     end: dt.time | None
     time_window: str
     notes: str
+    substitution_id: int | None = None  # a substitute's offer: the search it belongs to
+    substitution_status: str = ""  # that search's status (open | waiting | filled | cancelled)
+    wanted_search_id: int | None = None  # the person said they cannot come: the search for a substitute
+
+    @property
+    def substitute_wanted(self) -> bool:
+        return self.wanted_search_id is not None
+
+    @property
+    def can_give_up(self) -> bool:
+        """The worker can still say "I can't come" (a substitute is then looked for)."""
+        return (
+            self.role == "worker"
+            and self.status == "accepted"
+            and not self.substitute_wanted
+            and not self.waits_for_approval
+            and self.order_status in OFFERABLE
+            and self.planned_day >= today()
+        )
+
+    @property
+    def waits_for_approval(self) -> bool:
+        """A substitute took this job and a coach or the admin has not approved it yet."""
+        return self.status == "accepted" and self.substitution_status == "waiting"
 
     @property
     def can_log(self) -> bool:
@@ -735,7 +737,7 @@ def _check_lines(form: Form, items: list[ItemView]) -> tuple[WantedLine, ...]:
         form.error("items", N_("Choose the items from the catalogue"))
     lines = []
     for item in items:
-        quantity = _quantity(form, f"amount_{item.id}")
+        quantity = read_quantity(form, f"amount_{item.id}")
         if quantity is not None:
             lines.append(WantedLine(item, quantity))
     return tuple(lines)
@@ -865,7 +867,7 @@ async def edit_order(ctx: CoopContext, order_id: int, form: Form, ip: str) -> bo
         if values is None:
             return False
         await (
-            WorkOrder.update({**values.columns(), WorkOrder.updated_at: _now()})
+            WorkOrder.update({**values.columns(), WorkOrder.updated_at: dates.now()})
             .where((WorkOrder.coop == ctx.id) & (WorkOrder.id == order_id))
             .run()
         )
@@ -874,6 +876,9 @@ async def edit_order(ctx: CoopContext, order_id: int, form: Form, ip: str) -> bo
         if values.lines:
             await OrderLine.insert(*(_line_row(ctx.id, order_id, w, kept.get(w.item.id)) for w in values.lines)).run()
         await _event(ctx.id, order_id, "changed", ctx.viewer.id, old.status, old.status)
+        moved: list[int] = []
+        if old.day is not None and values.day is not None and values.day != old.day:
+            moved = await _move_planned_days(ctx, order_id, old.day, values)
         await audit.record(
             "work.order_changed",
             actor_id=ctx.viewer.id,
@@ -884,8 +889,54 @@ async def edit_order(ctx: CoopContext, order_id: int, form: Form, ip: str) -> bo
             old_day=old.day,
             day=values.day,
             lines=len(values.lines),
+            moved_assignments=moved,
         )
     return True
+
+
+async def _move_planned_days(ctx: CoopContext, order_id: int, old_day: dt.date, values: OrderValues) -> list[int]:
+    """The order moved to another day: open offers and accepted work planned for the old day move with it, each
+    with a `changed` event (its note says from which day to which); the people who accepted are e-mailed. Work
+    planned for another day stays, and hours already logged are never moved (they record when the work was done)."""
+    rows = (
+        await Assignment.select(
+            Assignment.id, Assignment.status, Assignment.role, Assignment.member, Assignment.coach,
+            Assignment.planned_minutes,
+        )
+        .where(
+            (Assignment.coop == ctx.id) & (Assignment.order == order_id) & Assignment.status.is_in(list(LIVE))
+            & (Assignment.planned_day == old_day)
+        )
+        .order_by(Assignment.id)
+        .run()
+    )  # fmt: skip
+    day = values.day
+    assert day is not None
+    note = f"{format_date(old_day)} → {format_date(day)}"
+    for r in rows:
+        await (
+            Assignment.update({Assignment.planned_day: day})
+            .where((Assignment.coop == ctx.id) & (Assignment.id == r["id"]))
+            .run()
+        )
+        await AssignmentEvent.insert(
+            AssignmentEvent(coop=ctx.id, assignment=r["id"], kind="changed", by=ctx.viewer.id, note=note)
+        ).run()
+        if r["status"] != "accepted":
+            continue
+        mail = {"title": values.title, "place": values.place, "old_day": old_day, "day": day}
+        if r["member_id"] is not None:
+            await _mail_worker(ctx, r["member_id"], "work_day_moved", minutes=r["planned_minutes"], **mail)
+        elif r["coach_id"] is not None:
+            coach = await Assignment.raw(
+                "SELECT email, name, language FROM app_user WHERE id = {}", r["coach_id"]
+            ).run()
+            if coach:
+                await send_mail(
+                    coach[0]["email"], "work_day_moved", coach[0]["language"] or get_language(), name=coach[0]["name"],
+                    coop_name=ctx.name, link=f"/c/{ctx.slug}/work/mine", minutes=r["planned_minutes"], **mail,
+                )  # fmt: skip
+    return [int(r["id"]) for r in rows]
 
 
 # --- steps of the order's status -------------------------------------------------------------------------------
@@ -908,7 +959,7 @@ async def _end_assignments(coop_id: int, order_id: int, by: int | None) -> None:
         .where((Assignment.coop == coop_id) & (Assignment.order == order_id) & Assignment.status.is_in(list(LIVE)))
         .run()
     )
-    now = _now()
+    now = dates.now()
     for r in rows:
         new = "withdrawn" if r["status"] == "offered" else "cancelled"
         await (
@@ -934,13 +985,14 @@ async def step_in_unit(coop_id: int, order_id: int, name: str, by: int | None, n
     if found.to == "cancelled" and await _has_hours(coop_id, order_id):
         raise NotPossible(N_("Hours are already logged for this job, so it cannot be cancelled. Mark it done."))
     await (
-        WorkOrder.update({WorkOrder.status: found.to, WorkOrder.updated_at: _now()})
+        WorkOrder.update({WorkOrder.status: found.to, WorkOrder.updated_at: dates.now()})
         .where((WorkOrder.coop == coop_id) & (WorkOrder.id == order_id))
         .run()
     )
     await _event(coop_id, order_id, found.to, by, order.status, found.to, note)
     if found.to == "cancelled":
         await _end_assignments(coop_id, order_id, by)
+        await substitutes.order_ended_in_unit(coop_id, order_id, by)
     return await order_in_unit(coop_id, order_id)
 
 
@@ -999,8 +1051,12 @@ _ASSIGNMENT_SQL = """SELECT a.id, a.order_id, a.role, a.member_id, a.coach_id,
   coalesce(m.name, cu.name, '') AS person, coalesce(m.user_id, a.coach_id) AS person_user_id,
   a.status, a.planned_day, a.planned_minutes, a.note, coalesce(ou.name, '') AS offered_by, a.created_at,
   a.answered_at, o.title, o.status AS order_status, coalesce(c.name, o.customer_name) AS customer, o.place, o.day,
-  o.starts_at, o.ends_at, o.time_window, o.notes
+  o.starts_at, o.ends_at, o.time_window, o.notes, a.substitution_id,
+  coalesce(ss.status, '') AS substitution_status,
+  (SELECT ws.id FROM work_substitution ws WHERE ws.coop_id = a.coop_id AND ws.assignment_id = a.id
+   AND ws.status IN ('open', 'waiting')) AS wanted_search_id
 FROM work_assignment a
+LEFT JOIN work_substitution ss ON ss.coop_id = a.coop_id AND ss.id = a.substitution_id
 JOIN work_order o ON o.coop_id = a.coop_id AND o.id = a.order_id
 LEFT JOIN member m ON m.coop_id = a.coop_id AND m.id = a.member_id
 LEFT JOIN app_user cu ON cu.id = a.coach_id
@@ -1034,6 +1090,9 @@ def _assignment(row: dict[str, Any]) -> AssignmentView:
         end=_local(row["ends_at"]),
         time_window=row["time_window"],
         notes=row["notes"],
+        substitution_id=row["substitution_id"],
+        substitution_status=row["substitution_status"],
+        wanted_search_id=row["wanted_search_id"],
     )
 
 
@@ -1243,7 +1302,7 @@ async def withdraw(ctx: CoopContext, assignment_id: int, ip: str) -> AssignmentV
                 raise NotPossible(N_("Time is already logged on this job, so the coach stays on it."))
         new = "withdrawn" if found.role == "worker" else "cancelled"
         await (
-            Assignment.update({Assignment.status: new, Assignment.answered_at: _now()})
+            Assignment.update({Assignment.status: new, Assignment.answered_at: dates.now()})
             .where((Assignment.coop == ctx.id) & (Assignment.id == assignment_id))
             .run()
         )
@@ -1304,7 +1363,7 @@ async def join_job(ctx: CoopContext, order_id: int, form: Form, ip: str) -> int 
             await Assignment.insert(
                 Assignment(
                     coop=ctx.id, order=order_id, role="coach", coach=ctx.viewer.id, status="accepted",
-                    planned_day=day, planned_minutes=minutes, offered_by=ctx.viewer.id, answered_at=_now(),
+                    planned_day=day, planned_minutes=minutes, offered_by=ctx.viewer.id, answered_at=dates.now(),
                 )
             )
             .returning(Assignment.id)
@@ -1365,6 +1424,9 @@ async def answer_page(ctx: CoopContext, assignment_id: int, accepting: bool) -> 
 
 
 def _check_open(found: AssignmentView) -> None:
+    if found.substitution_id is not None and found.status == "withdrawn":
+        stopped = found.substitution_status == "cancelled"
+        raise NotPossible(SEARCH_STOPPED if stopped else SOMEONE_TOOK)
     if found.status != "offered":
         raise NotPossible(_ANSWERED.get(found.status, N_("This offer is already answered.")))
     if found.order_status not in OFFERABLE:
@@ -1398,8 +1460,11 @@ async def accept_assignment(ctx: CoopContext, assignment_id: int, form: Form, ip
         warning = await _acceptance_warning(ctx.id, found)
         if warning and form.get("warning_seen").lower() not in YES:
             return AcceptOutcome("warn", found, warning)
+        search = None
+        if found.substitution_id is not None:  # the first to accept takes the job
+            search = await substitutes.check_take_in_unit(ctx.id, found.substitution_id)
         await (
-            Assignment.update({Assignment.status: "accepted", Assignment.answered_at: _now()})
+            Assignment.update({Assignment.status: "accepted", Assignment.answered_at: dates.now()})
             .where((Assignment.coop == ctx.id) & (Assignment.id == assignment_id))
             .run()
         )
@@ -1412,6 +1477,8 @@ async def accept_assignment(ctx: CoopContext, assignment_id: int, form: Form, ip
         ).run()
         if warning and (told := _employment("warning_accepted_in_unit")) is not None:
             await told(ctx.id, found.member_id, assignment_id, warning)
+        if search is not None and found.member_id is not None:
+            await substitutes.taken_in_unit(ctx, search, assignment_id, found.member_id)
         await audit.record(
             "work.offer_accepted",
             actor_id=ctx.viewer.id,
@@ -1431,7 +1498,7 @@ async def decline_assignment(ctx: CoopContext, assignment_id: int, ip: str) -> A
         if found.status != "offered":
             raise NotPossible(_ANSWERED.get(found.status, N_("This offer is already answered.")))
         await (
-            Assignment.update({Assignment.status: "declined", Assignment.answered_at: _now()})
+            Assignment.update({Assignment.status: "declined", Assignment.answered_at: dates.now()})
             .where((Assignment.coop == ctx.id) & (Assignment.id == assignment_id))
             .run()
         )
@@ -1551,3 +1618,6 @@ async def approved_minutes_in_unit(coop_id: int, order_id: int) -> dict[int, int
         order_id,
     ).run()
     return {int(r["assignment_id"]): int(r["minutes"]) for r in rows}
+
+
+from osuus.tenants.work import substitutes  # noqa: E402  (substitutes builds on this module)

@@ -21,6 +21,7 @@ from piccolo.columns import (
 )
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 
+from osuus.platform.reference.tables import Category
 from osuus.platform.tables import TenantTable, user_ref
 from osuus.tenants.catalogue.tables import CatalogueItem, OrderRequest
 from osuus.tenants.customers.tables import customer_ref
@@ -30,8 +31,13 @@ ORDER_STATUSES = ("requested", "accepted", "declined", "scheduled", "in_progress
 ORDER_SOURCES = ("request", "staff", "organisation")
 ORDER_EVENT_KINDS = ("created", "changed", *ORDER_STATUSES[1:])
 ASSIGNMENT_ROLES = ("worker", "coach")
-ASSIGNMENT_STATUSES = ("offered", "accepted", "declined", "withdrawn", "cancelled")
-ASSIGNMENT_EVENT_KINDS = ("offered", "accepted", "declined", "withdrawn", "cancelled", "joined", "warned")
+ASSIGNMENT_STATUSES = ("offered", "accepted", "declined", "withdrawn", "cancelled", "replaced")
+ASSIGNMENT_EVENT_KINDS = (
+    "offered", "accepted", "declined", "withdrawn", "cancelled", "joined", "warned", "cant_come", "replaced", "changed"
+)  # fmt: skip
+SUBSTITUTION_STATUSES = ("open", "waiting", "filled", "cancelled")
+SUBSTITUTION_EVENT_KINDS = ("asked", "offered", "nobody", "taken", "approved", "refused", "filled", "cancelled")
+WEEKDAYS = "1234567"  # ISO weekdays, Monday = 1
 HOUR_STATUSES = ("running", "waiting", "approved", "returned")
 HOUR_SOURCES = ("timer", "quick", "correction")
 
@@ -123,6 +129,8 @@ class Assignment(TenantTable, tablename="work_assignment"):
     offered_by = user_ref(null=True, column="offered_by")
     created_at = Timestamptz(default=TimestamptzNow())
     answered_at = Timestamptz(null=True, default=None)
+    # A substitute offer: the search it belongs to (the reference is added in the substitutes migration).
+    substitution_id = BigInt(null=True, default=None)
 
 
 class AssignmentEvent(TenantTable, tablename="work_assignment_event"):
@@ -164,3 +172,71 @@ class HourEntry(TenantTable, tablename="work_hours"):
     returned_at = Timestamptz(null=True, default=None)
     returned_by = user_ref(null=True, column="returned_by")
     return_note = Text(default="")
+
+
+class Substitution(TenantTable, tablename="work_substitution"):
+    """A search for a substitute: the worker of `assignment` said they cannot come.
+
+    `open`: offers are out, the first to accept takes the job. `waiting`: someone took it and the coop wants a
+    coach or the admin to approve (`taken` is their assignment). `filled`: the substitute has the job and the
+    first worker's assignment is `replaced`. `cancelled`: the search was stopped (the worker can come after all,
+    or the order was cancelled). The customer's order does not change. `needs_approval` is the coop's rule when
+    the search started.
+    """
+
+    order = _ref(WorkOrder, "order_id")
+    assignment = _ref(Assignment, "assignment_id")
+    member = member_ref()
+    status = Varchar(length=20, default="open")
+    reason = Text(default="")
+    needs_approval = Boolean(default=False)
+    taken = _ref(Assignment, "taken_id", null=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+    created_by = user_ref(null=True, column="created_by")
+    closed_at = Timestamptz(null=True, default=None)
+
+
+class SubstitutionEvent(TenantTable, tablename="work_substitution_event"):
+    """What happened in a search: asked, offered (to whom: `member`), nobody (no one could be offered the job),
+    taken, approved, refused, filled, cancelled."""
+
+    substitution = _ref(Substitution, "substitution_id")
+    kind = Varchar(length=20)
+    member = member_ref(null=True)
+    at = Timestamptz(default=TimestamptzNow())
+    by = user_ref(null=True, column="by_id")
+    note = Text(default="")
+
+
+class WorkerSkill(TenantTable, tablename="work_skill"):
+    """A kind of work (a category of the shared taxonomy) the person can do: the substitute proposer offers a job
+    only to people who have every category of the job's lines."""
+
+    member = member_ref()
+    category = ForeignKey(
+        references=Category,
+        on_delete=OnDelete.restrict,
+        on_update=OnUpdate.restrict,
+        index=True,
+        db_column_name="category_id",
+    )
+    created_at = Timestamptz(default=TimestamptzNow())
+    created_by = user_ref(null=True, column="created_by")
+
+
+class WorkerDays(TenantTable, tablename="work_days"):
+    """The weekdays the person can work (`days` holds ISO weekday digits, "12345" = Monday to Friday). Without a
+    row, any day."""
+
+    member = member_ref()
+    days = Varchar(length=7, default=WEEKDAYS)
+    updated_at = Timestamptz(default=TimestamptzNow())
+    updated_by = user_ref(null=True, column="updated_by")
+
+
+class WorkRules(TenantTable, tablename="work_rules"):
+    """The coop's rules for work: whether a coach or the admin approves a substitute before the job is theirs."""
+
+    substitute_approval = Boolean(default=False)
+    updated_at = Timestamptz(default=TimestamptzNow())
+    updated_by = user_ref(null=True, column="updated_by")

@@ -1,15 +1,14 @@
 """The coop's week: one dashboard page for the admin, the board and job coaches.
 
 The jobs of one ISO week day by day (Monday to Sunday) with the people on each job and the offers nobody has
-answered yet, the shop's new requests, the hours that wait for approval, and (for the admin and job coaches) how
-many people have open offers in the next 7 days that would take them over their earnings limit.
+answered yet, the shop's new requests, the hours that wait for approval, and (for the admin and job coaches) the
+earnings guard: how many people have open offers in the next 7 days that would take them over their earnings
+limit, and who is at 80 % of their limit or more this month.
 
-Everything is read in one coop unit with a fixed, small number of indexed queries (none per job). The earnings
-part asks the employment context's `would_exceed_in_unit` once per person and month with open offers: employment
-has no function that reads a month against the limit for a dashboard, so that check is the one used (its reads of
-the benefit profile are logged by employment itself, with employment's purpose "substitute_check"). People without
-a wage on the day are skipped first (`wage_on_in_unit`): the check could not find them over, so their special-
-category data is not opened at all.
+Everything is read in one coop unit with a fixed, small number of indexed queries (none per job or per person).
+The earnings part reads the coop's benefit profiles once through the employment context
+(`limits.read_limits_in_unit`, purpose "dashboard": one read row per person whose profile was opened, in one
+INSERT), then the months of the people with a limit together.
 """
 
 from __future__ import annotations
@@ -21,7 +20,8 @@ from osuus.platform.context import CoopContext
 from osuus.platform.dates import HELSINKI, today
 from osuus.platform.tenancy import coop_unit
 from osuus.tenants.catalogue import storefront
-from osuus.tenants.employment.service import wage_on_in_unit, would_exceed_in_unit
+from osuus.tenants.employment import limits
+from osuus.tenants.employment.limits import NearLimit, Offer
 from osuus.tenants.work import hours
 from osuus.tenants.work.service import LATEST, MANAGERS, OFFERABLE, parse_week
 from osuus.tenants.work.tables import WorkOrder
@@ -76,6 +76,7 @@ class WeekPage:
     waiting_hours: int
     can_approve: bool
     over_limit: int | None  # None: this person does not see the earnings part
+    near_limit: tuple[NearLimit, ...] | None = None  # None: this person does not see the earnings part
 
     @property
     def job_count(self) -> int:
@@ -134,17 +135,20 @@ GROUP BY a.member_id, date_trunc('month', a.planned_day)
 ORDER BY a.member_id, day"""
 
 
-async def _over_limit_in_unit(coop_id: int, on: dt.date) -> int:
-    """How many people have open offers in the next GUARD_DAYS days that would take them over their limit."""
-    rows = await WorkOrder.raw(_OFFERS_SQL, coop_id, list(OFFERABLE), on, on + dt.timedelta(days=GUARD_DAYS - 1)).run()
-    over: set[int] = set()
-    for r in rows:
-        member_id, day = int(r["member_id"]), r["day"]
-        if member_id in over or await wage_on_in_unit(coop_id, member_id, day) is None:
-            continue  # without a wage the work cannot go over a limit: the profile is not opened (nor logged)
-        if await would_exceed_in_unit(coop_id, member_id, day, int(r["minutes"])):
-            over.add(member_id)
-    return len(over)
+async def _guard_in_unit(ctx: CoopContext, on: dt.date) -> tuple[int, tuple[NearLimit, ...]]:
+    """How many people have open offers in the next GUARD_DAYS days that would take them over their limit, and who
+    is at NEAR_SHARE of their limit this month (a job coach who is not the admin: only their own workers)."""
+    found = await limits.read_limits_in_unit(ctx.id, "dashboard")
+    if not found.histories:
+        return 0, ()  # nobody has a benefit profile: nothing can be over or near a limit
+    rows = await WorkOrder.raw(_OFFERS_SQL, ctx.id, list(OFFERABLE), on, on + dt.timedelta(days=GUARD_DAYS - 1)).run()
+    offers = [Offer(int(r["member_id"]), r["day"], int(r["minutes"])) for r in rows]
+    over = await limits.over_limit_in_unit(ctx.id, offers, on, found)
+    near = await limits.near_limit_in_unit(ctx.id, on, found=found)
+    if not ctx.has("admin"):
+        mine = await limits.coached_by_in_unit(ctx.id, ctx.viewer.id)
+        near = [n for n in near if n.member_id in mine]
+    return len(over), tuple(near)
 
 
 async def week_page(ctx: CoopContext, week: str = "") -> WeekPage | None:
@@ -166,7 +170,7 @@ async def week_page(ctx: CoopContext, week: str = "") -> WeekPage | None:
         requests = None
         if handles_requests:
             requests = int((await WorkOrder.raw(_REQUESTS_SQL, ctx.id).run())[0]["n"])
-        over = await _over_limit_in_unit(ctx.id, today()) if sees_guard else None
+        over, near = await _guard_in_unit(ctx, today()) if sees_guard else (None, None)
     by_day: dict[dt.date, list[JobView]] = {monday + dt.timedelta(days=n): [] for n in range(7)}
     for j in jobs:
         by_day[j["day"]].append(
@@ -196,4 +200,5 @@ async def week_page(ctx: CoopContext, week: str = "") -> WeekPage | None:
         waiting_hours=waiting,
         can_approve=ctx.has(*hours.APPROVERS),
         over_limit=over,
+        near_limit=near,
     )

@@ -53,6 +53,11 @@ ROUTES = (
     Route("GET", f"{API}/catalogue/{{item_id:int}}", ROLES, 404),
     Route("POST", f"{API}/catalogue", EDITORS, 400, form="item", ids=False),
     Route("POST", f"{API}/catalogue/{{item_id:int}}", EDITORS, 404, form="item"),
+    Route("PUT", f"{API}/catalogue/{{item_id:int}}/photo", EDITORS, 404, form="photo"),
+    Route("DELETE", f"{API}/catalogue/{{item_id:int}}/photo", EDITORS, 404),
+    Route("GET", f"{API}/requests", HANDLERS, ids=False),
+    Route("GET", f"{API}/requests/{{request_id:int}}", HANDLERS, 404),
+    Route("POST", f"{API}/requests/{{request_id:int}}/status", HANDLERS, 404, form="status"),
 )
 covered(*((r.method, r.path) for r in ROUTES))
 
@@ -136,6 +141,11 @@ async def send(client: Browser | ApiClient, route: Route, target: str, data: dic
     if route.method == "GET":
         return await client.get(target)
     if isinstance(client, ApiClient):
+        if route.method == "DELETE":
+            return await client.delete(target)
+        if route.method == "PUT":  # the photo as the raw body
+            headers = {**client.headers(), "content-type": "image/png"}
+            return await client.http.put(target, content=png_bytes(), headers=headers)
         return await client.post(target, data)
     if route.form == "photo":
         return await client.http.post(

@@ -11,15 +11,14 @@ import secrets
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
 
 import pytest
 
 from osuus.platform.tenancy import coop_unit
 from osuus.tenants.customers.tables import Customer
 from tests import isolation_kit
-from tests.fixtures import ROLES, ApiClient, Browser, SignIn, World, api_client
-from tests.isolation_kit import fill, send
+from tests.fixtures import ROLES, ApiClient, Browser, SignIn, World
+from tests.isolation_kit import assert_sent_to_sign_in, client_for, fill, send
 from tests.isolation_registry import covered
 from tests.tenants.catalogue.conftest import make_request
 from tests.tenants.customers.conftest import make_customer, snapshot
@@ -70,11 +69,8 @@ async def a_ids(world: World) -> Ids:
 
 @pytest.fixture(scope="module")
 async def clients(app: Any, world: World) -> AsyncIterator[dict[str, ApiClient]]:
-    made = {role: await api_client(app, world.a.users[role]) for role in ROLES}
-    made["anonymous"] = ApiClient(app, None, "en")
-    yield made
-    for client in made.values():
-        await client.close()
+    async with isolation_kit.api_clients(app, world) as made:
+        yield made
 
 
 def url(route: Route, slug: str, ids: Ids) -> str:
@@ -96,10 +92,6 @@ def form(name: str, valid: bool, api: bool = False) -> dict[str, Any]:
 
 async def both(world: World) -> list[Any]:
     return [await snapshot(world.a.id), await snapshot(world.b.id)]
-
-
-async def client_for(route: Route, who: str, signed_in: SignIn, clients: dict[str, ApiClient], world: World) -> Any:
-    return clients[who] if route.api else await signed_in(world.a.emails[who])
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -139,13 +131,9 @@ async def test_anonymous_is_sent_to_sign_in(
 ) -> None:
     before = await both(world)
     target = url(route, world.a.slug, a_ids)
-    if route.api:
-        response = await send(clients["anonymous"], route, target, form(route.form, True, True))
-        assert response.status_code == 401
-    else:
-        response = await send(browser, route, target, form(route.form, True))
-        assert response.status_code == 303
-        assert response.headers["location"] == f"/signin?next={quote(target)}"
+    client = clients["anonymous"] if route.api else browser
+    response = await send(client, route, target, form(route.form, True, route.api))
+    assert_sent_to_sign_in(route, target, response)
     assert await both(world) == before
 
 

@@ -18,7 +18,15 @@ from osuus.tenants.members.tables import Member
 from tests.fixtures import ROLES, Browser, grant, make_coop, make_region, make_user, unique
 
 SignIn = Callable[[str], Awaitable[Browser]]
-TABLES = ("employment_contract", "contract_terms", "benefit_profile", "worker_coach", "other_pay", "audit_log")
+TABLES = (
+    "employment_contract",
+    "contract_terms",
+    "contract_ending",
+    "benefit_profile",
+    "worker_coach",
+    "other_pay",
+    "audit_log",
+)
 
 
 async def make_member(coop_id: int, name: str | None = None, user_id: int | None = None) -> int:

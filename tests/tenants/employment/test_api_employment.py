@@ -65,6 +65,8 @@ async def test_contracts_create_list_and_get(place: ApiPlace) -> None:
         "status": body["status"],
         "current": terms,
         "terms": [terms],
+        "planned_ends_on": "2026-12-31",
+        "ending": None,
     }
     assert body == expected
     listed = await place.api["coach"].get(f"{base(place, member)}/contracts")

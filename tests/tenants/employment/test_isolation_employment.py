@@ -13,19 +13,16 @@ import secrets
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
 
 import pytest
 
-from tests.fixtures import ROLES, ApiClient, Browser, World, api_client
-from tests.isolation_kit import Route, fill, send
+from tests.fixtures import ROLES, ApiClient, Browser, SignIn, World, browsers_by_email
+from tests.isolation_kit import Route, api_clients, assert_sent_to_sign_in, client_for, fill, send
 from tests.isolation_registry import covered
 from tests.tenants.employment.conftest import (
-    SignIn,
     add_contract,
     add_profile,
     assign,
-    english,
     make_member,
     snapshot,
 )
@@ -49,6 +46,8 @@ ROUTES = (
     Route("GET", f"{COOP}{C}", ROLES, NOT_FOUND),
     Route("GET", f"{COOP}{C}/amend", MANAGERS, NOT_FOUND),
     Route("POST", f"{COOP}{C}/amend", MANAGERS, NOT_FOUND, form="amend"),
+    Route("GET", f"{COOP}{C}/end", MANAGERS, NOT_FOUND),
+    Route("POST", f"{COOP}{C}/end", MANAGERS, NOT_FOUND, form="end"),
     Route("GET", f"{COOP}{C}/contract.pdf", ROLES, NOT_FOUND),
     Route("GET", f"{COOP}{W}/benefit", ROLES, NOT_FOUND),
     Route("GET", f"{COOP}{W}/benefit/new", EDITORS, NOT_FOUND),
@@ -65,6 +64,7 @@ ROUTES = (
     Route("GET", f"{API}{W}/contracts", ROLES, NOT_FOUND),
     Route("GET", f"{API}{C}", ROLES, NOT_FOUND),
     Route("POST", f"{API}{W}/contracts", MANAGERS, NOT_FOUND, form="contract"),
+    Route("POST", f"{API}{C}/end", MANAGERS, NOT_FOUND, form="end"),
     # Coop A's people are not linked to its register: their own earnings are not found.
     Route("GET", f"{API}/employment/mine/earnings", ROLES, NOT_FOUND, ids=False, own=NOT_FOUND),
     Route("GET", f"{API}{W}/earnings", ROLES, NOT_FOUND),
@@ -104,27 +104,15 @@ async def a_ids(world: World) -> Ids:
 
 @pytest.fixture(scope="module")
 async def signed_in(app: Any) -> AsyncIterator[SignIn]:
-    browsers: dict[str, Browser] = {}
-
-    async def get(email: str) -> Browser:
-        if email not in browsers:
-            browsers[email] = Browser(app)
-            await browsers[email].signin(email)
-            await english(browsers[email])
-        return browsers[email]
-
-    yield get
-    for b in browsers.values():
-        await b.close()
+    """Pages in English, one signed-in browser per person for the module."""
+    async with browsers_by_email(app, in_english=True) as get:
+        yield get
 
 
 @pytest.fixture(scope="module")
 async def clients(app: Any, world: World) -> AsyncIterator[dict[str, ApiClient]]:
-    made = {role: await api_client(app, world.a.users[role]) for role in ROLES}
-    made["anonymous"] = ApiClient(app, None, "en")
-    yield made
-    for client in made.values():
-        await client.close()
+    async with api_clients(app, world) as made:
+        yield made
 
 
 def url(route: Route, slug: str, ids: Ids) -> str:
@@ -140,6 +128,7 @@ def form(name: str, coach: int, valid: bool) -> dict[str, Any]:
         "benefit": {"kind": "other", "limit": "1", "valid_from": "1.2.2026"},
         "pay": {"on_date": "1.2.2026", "amount": "1000", "note": "Murto"},
         "coach": {"coach": str(coach)},
+        "end": {"last_day": "30.6.2026", "reason": "agreement", "confirmed": "yes"},
     }
     invalid_forms: dict[str, dict[str, Any]] = {
         "contract": {"kind": "x", "starts_on": "ei", "hours_per_week": "", "hourly_wage": ""},
@@ -147,6 +136,7 @@ def form(name: str, coach: int, valid: bool) -> dict[str, Any]:
         "benefit": {"kind": "x", "valid_from": ""},
         "pay": {"on_date": "", "amount": "x"},
         "coach": {"coach": "x"},
+        "end": {"last_day": "ei", "reason": "x", "confirmed": "yes"},
     }
     data = dict(valid_forms[name] if valid else invalid_forms.get(name, {}))
     data.update(coop_id="0", coop="b")
@@ -159,7 +149,9 @@ def api_body(name: str, coach: int, valid: bool) -> dict[str, Any]:
         if field in data:
             value = data.pop(field)
             data[json_name] = int(value) * 100 if valid else value
-    for field in ("starts_on", "valid_from"):
+    if data.pop("confirmed", None) == "yes":
+        data["confirm"] = True
+    for field in ("starts_on", "valid_from", "last_day"):
         if valid and field in data:
             day, month, year = data[field].split(".")
             data[field] = f"{year}-{int(month):02d}-{int(day):02d}"
@@ -168,12 +160,6 @@ def api_body(name: str, coach: int, valid: bool) -> dict[str, Any]:
 
 async def both(world: World) -> list[Any]:
     return [await snapshot(world.a.id), await snapshot(world.b.id)]
-
-
-async def client_for(route: Route, who: str, signed_in: SignIn, clients: dict[str, ApiClient], world: World) -> Any:
-    if route.api:
-        return clients[who]
-    return await signed_in(world.a.emails[who])
 
 
 def body(route: Route, coach: int, valid: bool) -> dict[str, Any]:
@@ -220,13 +206,9 @@ async def test_anonymous_is_sent_to_sign_in(
 ) -> None:
     before = await both(world)
     target = url(route, world.a.slug, a_ids)
-    if route.api:
-        response = await send(clients["anonymous"], route, target, body(route, a_ids.coach, True))
-        assert response.status_code == 401
-    else:
-        response = await send(browser, route, target, body(route, a_ids.coach, True))
-        assert response.status_code == 303
-        assert response.headers["location"] == f"/signin?next={quote(target)}"
+    client = clients["anonymous"] if route.api else browser
+    response = await send(client, route, target, body(route, a_ids.coach, True))
+    assert_sent_to_sign_in(route, target, response)
     assert await both(world) == before
 
 

@@ -1,4 +1,4 @@
-"""Pure rules of the share register: euros and dates as typed, balances, wage deductions, refund due dates,
+"""Pure rules of the share register: share counts and dates as typed, balances, wage deductions, refund due dates,
 supporting-member fees."""
 
 from __future__ import annotations
@@ -7,71 +7,21 @@ import datetime as dt
 
 import pytest
 
+from osuus.platform.money import InputError
 from osuus.tenants.shares.money import (
     Balance,
-    InputError,
     add_months,
     balance,
     deduction_amount,
     fee_status,
     financial_year_end,
-    format_euros,
     parse_count,
     parse_date,
-    parse_euros,
     parse_year_end,
     plan_balance,
     refund_due_date,
     refund_status,
 )
-
-
-@pytest.mark.parametrize(
-    ("text", "cents"),
-    [
-        ("25", 2500),
-        ("25,50", 2550),
-        ("25,5", 2550),
-        ("25.50", 2550),
-        ("1 000,00", 100000),
-        ("1\u00a0234,50\u00a0€", 123450),
-        ("0,01", 1),
-        (" 7 ", 700),
-        ("25,", 2500),
-        ("1000000", 100_000_000),
-    ],
-)
-def test_euros_accepted(text: str, cents: int) -> None:
-    assert parse_euros(text) == cents
-
-
-@pytest.mark.parametrize(
-    ("text", "message"),
-    [
-        ("", "Enter the amount in euros"),
-        ("-5", "Write the amount without a minus sign"),
-        ("abc", "Write the amount in euros, for example 25,50"),
-        ("25,505", "Write at most two numbers after the comma, for example 25,50"),
-        ("1.000,00", "Write the amount in euros, for example 25,50"),
-        ("0", "The amount must be more than 0 euros"),
-        ("0,00", "The amount must be more than 0 euros"),
-        ("1000000,01", "The amount must be 1 000 000 euros or less"),
-        ("5e3", "Write the amount in euros, for example 25,50"),
-    ],
-)
-def test_euros_refused(text: str, message: str) -> None:
-    with pytest.raises(InputError) as info:
-        parse_euros(text)
-    assert info.value.message == message
-
-
-def test_zero_euros_where_allowed() -> None:
-    assert parse_euros("0", allow_zero=True) == 0
-
-
-@pytest.mark.parametrize(("cents", "text"), [(0, "0,00"), (5, "0,05"), (123450, "1234,50"), (-2550, "-25,50")])
-def test_format_euros(cents: int, text: str) -> None:
-    assert format_euros(cents) == text
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ from osuus.platform.context import CoopContext, load_viewer
 from osuus.platform.dates import HELSINKI
 from osuus.platform.tenancy import coop_unit
 from osuus.tenants.members.tables import Member
-from osuus.tenants.work.tables import Assignment, HourEntry, OrderEvent, OrderLine, WorkOrder
+from osuus.tenants.work.tables import Assignment, HourEntry, OrderEvent, OrderLine, Substitution, WorkOrder
 from tests.fixtures import SignIn, browsers_by_email, grant, make_coop, make_region, make_user, unique
 
 TABLES = (
@@ -25,6 +25,11 @@ TABLES = (
     "work_assignment",
     "work_assignment_event",
     "work_hours",
+    "work_substitution",
+    "work_substitution_event",
+    "work_skill",
+    "work_days",
+    "work_rules",
     "order_request",
     "audit_log",
 )
@@ -148,6 +153,24 @@ async def make_assignment(
             .returning(Assignment.id)
             .run()
         )
+    return int(rows[0]["id"])
+
+
+async def make_substitution(coop_id: int, assignment_id: int, status: str = "open") -> int:
+    """An open search for a substitute for this (accepted worker's) assignment, straight in the table."""
+    async with coop_unit(coop_id):
+        a = await Assignment.select().where(Assignment.id == assignment_id).first().run()
+        assert a is not None
+        rows = (
+            await Substitution.insert(
+                Substitution(
+                    coop=coop_id, order=a["order_id"], assignment=assignment_id, member=a["member_id"],
+                    status=status, reason="Sairas",
+                )
+            )
+            .returning(Substitution.id)
+            .run()
+        )  # fmt: skip
     return int(rows[0]["id"])
 
 

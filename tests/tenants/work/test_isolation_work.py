@@ -13,19 +13,25 @@ import secrets
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 import pytest
 
 from osuus.platform.dates import format_date, today
 from osuus.tenants.work import service
-from tests.fixtures import ROLES, ApiClient, Browser, SignIn, World, api_client
-from tests.isolation_kit import Route, fill, send
+from tests.fixtures import ROLES, ApiClient, Browser, SignIn, World
+from tests.isolation_kit import Route, api_clients, assert_sent_to_sign_in, client_for, fill, send
 from tests.isolation_registry import covered
 from tests.tenants.catalogue.conftest import make_item, make_request
 from tests.tenants.customers.conftest import make_customer
-from tests.tenants.work.conftest import make_assignment, make_hours, make_member, make_order, snapshot
+from tests.tenants.work.conftest import (
+    make_assignment,
+    make_hours,
+    make_member,
+    make_order,
+    make_substitution,
+    snapshot,
+)
 
 COOP, API = "/c/{slug:str}", "/api/v1/coops/{slug:str}"
 MANAGERS, APPROVERS, COACH = ("admin", "board", "coach"), ("admin", "coach"), ("coach",)
@@ -35,6 +41,10 @@ MINE = f"{COOP}/work/mine/{{assignment_id:int}}"
 A_ORDER = f"{API}/work/orders/{{order_id:int}}"
 A_ASSIGNMENT = f"{API}/work/assignments/{{assignment_id:int}}"
 A_ENTRY = f"{API}/work/hours/{{entry_id:int}}"
+SUB = f"{COOP}/work/substitutes/{{substitution_id:int}}"
+A_SUB = f"{API}/work/substitutes/{{substitution_id:int}}"
+PERSON = f"{COOP}/work/people/{{member_id:int}}"
+RULE_SETTERS = ("admin", "board")
 
 ROUTES = (
     Route("GET", f"{COOP}/work/orders", MANAGERS, ids=False),
@@ -83,6 +93,30 @@ ROUTES = (
     Route("POST", f"{A_ENTRY}/approve", APPROVERS, 404),
     Route("POST", f"{A_ENTRY}/return", APPROVERS, 404, form="return"),
     Route("POST", f"{A_ENTRY}/correct", ROLES, 404, form="entry"),
+    # substitutes
+    Route("GET", f"{MINE}/cant-come", ROLES, 404, own=404),
+    Route("POST", f"{MINE}/cant-come", ROLES, 404, form="cant_come"),
+    Route("GET", f"{COOP}/work/substitutes", MANAGERS, ids=False),
+    Route("POST", f"{COOP}/work/substitutes/rule", RULE_SETTERS, 303, form="rule", ids=False),
+    Route("GET", SUB, MANAGERS, 404),
+    Route("POST", f"{SUB}/offers", MANAGERS, 404),
+    Route("POST", f"{SUB}/approve", APPROVERS, 404),
+    Route("POST", f"{SUB}/refuse", APPROVERS, 404),
+    Route("GET", f"{SUB}/stop", MANAGERS, 404),
+    Route("POST", f"{SUB}/stop", MANAGERS, 404),
+    Route("GET", f"{COOP}/work/people", MANAGERS, ids=False),
+    Route("GET", PERSON, MANAGERS, 404),
+    Route("POST", PERSON, MANAGERS, 404, form="skills"),
+    Route("POST", f"{A_ASSIGNMENT}/cant-come", ROLES, 404, form="cant_come"),
+    Route("GET", f"{API}/work/substitutes", MANAGERS, ids=False),
+    Route("GET", A_SUB, MANAGERS, 404),
+    Route("POST", f"{A_SUB}/offers", MANAGERS, 404),
+    Route("POST", f"{A_SUB}/approve", APPROVERS, 404),
+    Route("POST", f"{A_SUB}/refuse", APPROVERS, 404),
+    Route("POST", f"{A_SUB}/stop", MANAGERS, 404),
+    Route("POST", f"{API}/work/substitutes/rule", RULE_SETTERS, form="rule", ids=False),
+    Route("GET", f"{API}/work/people", MANAGERS, ids=False),
+    Route("POST", f"{API}/work/people/{{member_id:int}}", MANAGERS, 404, form="skills"),
 )
 covered(*((r.method, r.path) for r in ROUTES))
 
@@ -99,6 +133,7 @@ class Ids:
     item: int
     request: int
     customer: int
+    substitution: int  # open
 
 
 async def _objects(coop_id: int, prefix: str) -> Ids:
@@ -112,7 +147,9 @@ async def _objects(coop_id: int, prefix: str) -> Ids:
     worked = await make_assignment(coop_id, order, await make_member(coop_id, f"{prefix} Toinen"), planned_day=FUTURE)
     entry = await make_hours(coop_id, worked, today(), 60)
     customer = await make_customer(coop_id, f"{prefix} asiakas")
-    return Ids(order, member, assignment, entry, item, request, customer)
+    away = await make_assignment(coop_id, order, await make_member(coop_id, f"{prefix} Poissa"), planned_day=FUTURE)
+    substitution = await make_substitution(coop_id, away)
+    return Ids(order, member, assignment, entry, item, request, customer, substitution)
 
 
 @pytest.fixture(scope="module")
@@ -127,17 +164,14 @@ async def a_ids(world: World) -> Ids:
 
 @pytest.fixture(scope="module")
 async def clients(app: Any, world: World) -> AsyncIterator[dict[str, ApiClient]]:
-    made = {role: await api_client(app, world.a.users[role]) for role in ROLES}
-    made["anonymous"] = ApiClient(app, None, "en")
-    yield made
-    for client in made.values():
-        await client.close()
+    async with api_clients(app, world) as made:
+        yield made
 
 
 def url(route: Route, slug: str, ids: Ids) -> str:
     values = {
         "slug": slug, "order_id": ids.order, "assignment_id": ids.assignment, "entry_id": ids.entry,
-        "name": "schedule",
+        "name": "schedule", "substitution_id": ids.substitution, "member_id": ids.member,
     }  # fmt: skip
     return fill(route.path, values)
 
@@ -154,6 +188,9 @@ def form(name: str, valid: bool, ids: Ids) -> dict[str, Any]:
         "return": {"return_note": "Murto"},
         "entry": {"day": format_date(today()), "hours": "1", "note": "Murto"},
         "answer": {"warning_seen": "yes"},
+        "cant_come": {"reason": "Murto"},
+        "rule": {"substitute_approval": "yes"},
+        "skills": {"day_1": "yes", "day_2": "yes"},
     }
     invalid_forms: dict[str, dict[str, Any]] = {
         "order": {"title": ""},
@@ -161,6 +198,9 @@ def form(name: str, valid: bool, ids: Ids) -> dict[str, Any]:
         "offer": {"planned_hours": "x"},
         "join": {"planned_hours": "x"},
         "entry": {"day": ""},
+        "cant_come": {"reason": "x" * 1001},
+        "rule": {},  # the rule as it is: nothing is written
+        "skills": {},
     }
     data = dict(valid_forms[name] if valid else invalid_forms.get(name, {}))
     data.update(coop_id="0", coop="b")
@@ -169,7 +209,10 @@ def form(name: str, valid: bool, ids: Ids) -> dict[str, Any]:
 
 def api_body(name: str, valid: bool, ids: Ids) -> dict[str, Any]:
     if not valid:
-        return {"order": {"title": ""}, "entry": {"day": ""}}.get(name, {})
+        invalid: dict[str, dict[str, Any]] = {
+            "order": {"title": ""}, "entry": {"day": ""}, "cant_come": {"reason": "x" * 1001}, "skills": {"days": []},
+        }  # fmt: skip
+        return invalid.get(name, {})
     bodies: dict[str, dict[str, Any]] = {
         "order": {"title": "Murto", "customer_name": "X", "lines": [{"item_id": ids.item, "quantity": 1}]},
         "step": {"note": "Murto"},
@@ -177,6 +220,9 @@ def api_body(name: str, valid: bool, ids: Ids) -> dict[str, Any]:
         "answer": {"confirm_warning": True},
         "entry": {"day": today().isoformat(), "minutes": 60, "note": "Murto"},
         "return": {"note": "Murto"},
+        "cant_come": {"reason": "Murto"},
+        "rule": {"substitute_approval": True},
+        "skills": {"days": [1, 2]},
     }
     return bodies.get(name, {}) | {"coop_id": 0}
 
@@ -187,12 +233,6 @@ def body(route: Route, valid: bool, ids: Ids) -> dict[str, Any]:
 
 async def both(world: World) -> list[Any]:
     return [await snapshot(world.a.id), await snapshot(world.b.id)]
-
-
-async def client_for(route: Route, who: str, signed_in: SignIn, clients: dict[str, ApiClient], world: World) -> Any:
-    if route.api:
-        return clients[who]
-    return await signed_in(world.a.emails[who])
 
 
 def assert_nothing_of_b(response: httpx.Response, world: World) -> None:
@@ -245,13 +285,9 @@ async def test_anonymous_is_sent_to_sign_in(
 ) -> None:
     before = await both(world)
     target = url(route, world.a.slug, a_ids)
-    if route.api:
-        response = await send(clients["anonymous"], route, target, body(route, True, a_ids))
-        assert response.status_code == 401
-    else:
-        response = await send(browser, route, target, body(route, True, a_ids))
-        assert response.status_code == 303
-        assert response.headers["location"] == f"/signin?next={quote(target)}"
+    client = clients["anonymous"] if route.api else browser
+    response = await send(client, route, target, body(route, True, a_ids))
+    assert_sent_to_sign_in(route, target, response)
     assert await both(world) == before
 
 
