@@ -311,6 +311,16 @@ PAGES = [
     Spec("work-log", "reg_member", WORK + "mine/{w_job}/log"),
     Spec("work-my-hours", "reg_member", WORK + "mine/hours"),
     Spec("work-week-dashboard", "reg", WORK + "week"),
+    Spec("work-cant-come", "reg_member", WORK + "mine/{w_giveup}/cant-come"),
+    Spec("work-mine-cant-come", "reg_member", WORK + "mine?done=cant_come"),
+    Spec("work-substitutes", "reg", WORK + "substitutes?done=rule"),
+    Spec("work-substitutes-coach", "reg_coach", WORK + "substitutes"),
+    Spec("work-substitute", "reg", WORK + "substitutes/{w_search}?done=offers"),
+    Spec("work-substitute-coach", "reg_coach", WORK + "substitutes/{w_search}"),
+    Spec("work-substitute-stop", "reg", WORK + "substitutes/{w_search}/stop"),
+    Spec("work-people", "reg", WORK + "people?done=saved"),
+    Spec("work-skills", "reg", WORK + "people/{m_self}"),
+    Spec("employment-contract-end", "reg", EMPLOYMENT + "workers/{m_self}/contracts/{emp_contract}/end"),
     # Employment: contracts, the benefit profile, earnings (site data from _employment_site).
     Spec("employment-workers", "reg", EMPLOYMENT + "workers"),
     Spec("employment-worker", "reg", EMPLOYMENT + "workers/{m_self}/contracts"),
@@ -416,6 +426,10 @@ SCREENSHOT_PAGES = [
     "work-order",
     "work-hours",
     "work-hours-entry",
+    "work-cant-come",
+    "work-substitute",
+    "work-skills",
+    "employment-contract-end",
 ]
 
 
@@ -713,6 +727,24 @@ FORMS = [
         "reg_member",
         "/c/{reg_slug}/work/mine/{w_job}/log",
         fill=(("#day", "{today}"), ("#start", "8.30"), ("#end", "8.00"), ("#hours", "2")),
+    ),
+    FormState(
+        "work-cant-come-long", "reg_member", WORK + "mine/{w_giveup}/cant-come", fill=(("#reason", "Sairas. " * 130),)
+    ),
+    FormState(
+        "work-skills-no-days",
+        "reg",
+        WORK + "people/{m_self}",
+        fill=tuple(("#days" if d == "1" else f"#day_{d}", "uncheck") for d in "1234567"),
+    ),
+    FormState("employment-contract-end", "reg", EMPLOYMENT + "workers/{m_self}/contracts/{emp_contract}/end"),
+    FormState(
+        "employment-contract-end-check",
+        "reg",
+        EMPLOYMENT + "workers/{m_self}/contracts/{emp_contract}/end",
+        fill=(("#last_day", "{today}"), ("#reason-agreement", "check")),
+        status=200,
+        errors=False,
     ),
     FormState("employment-contract-new", "reg", EMPLOYMENT + "workers/{m_person}/contracts/new"),
     FormState(
@@ -1469,6 +1501,53 @@ async def _work_site(values: dict[str, Any]) -> dict[str, Any]:
             )  # fmt: skip
             return int(rows[0]["id"])
 
+        # Minna's job in four days that she can give up, and a job she already said she cannot come to.
+        from osuus.tenants.work.tables import Substitution
+
+        for key, order_key, title, days in (
+            ("w_giveup", "w_giveup_order", "Ikkunanpesu, Rantatie 2", 4),
+            ("w_away", "w_away_order", "Lumityöt, Kirkkotie 5", 6),
+        ):
+            rows = (
+                await WorkOrder.insert(
+                    WorkOrder(
+                        coop=coop_id, title=title, status="scheduled", customer_name="Liisa Laaksonen",
+                        place="Rantatie 2, 33470 Ylöjärvi", day=on + dt.timedelta(days=days),
+                    )
+                )
+                .returning(WorkOrder.id)
+                .run()
+            )  # fmt: skip
+            ids[order_key] = int(rows[0]["id"])
+            await OrderLine.insert(
+                OrderLine(
+                    coop=coop_id, order=ids[order_key], item=values["cat_item"], name="Pihatyöt",
+                    quantity=Decimal("2"), unit="hour", price_cents=3600, vat_code="general",
+                )
+            ).run()  # fmt: skip
+            rows = (
+                await Assignment.insert(
+                    Assignment(
+                        coop=coop_id, order=ids[order_key], member=member, status="accepted",
+                        planned_day=on + dt.timedelta(days=days), planned_minutes=120,
+                    )
+                )
+                .returning(Assignment.id)
+                .run()
+            )  # fmt: skip
+            ids[key] = int(rows[0]["id"])
+        rows = (
+            await Substitution.insert(
+                Substitution(
+                    coop=coop_id, order=ids["w_away_order"], assignment=ids["w_away"], member=member, status="open",
+                    reason="Lääkäriaika.",
+                )
+            )
+            .returning(Substitution.id)
+            .run()
+        )  # fmt: skip
+        ids["w_search"] = int(rows[0]["id"])
+
         first = await hours(210, "approved")
         ids["w_corrected"] = await hours(180, "approved", first, "Lounastauko puuttui.")
         ids["w_entry"] = await hours(120, "waiting")
@@ -1710,7 +1789,7 @@ async def test_form_state_has_no_axe_violations(
             control = form.locator(await site.url(selector))
             kind = await control.evaluate("e => e.type")
             if kind in {"checkbox", "radio"}:
-                await control.check()
+                await (control.uncheck() if value == "uncheck" else control.check())
             elif kind.startswith("select"):
                 await control.select_option(await site.url(value))
             else:

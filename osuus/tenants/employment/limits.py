@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
@@ -44,11 +44,14 @@ NEAR_SHARE = Decimal("0.8")  # the week page lists people whose month comes to 8
 
 @dataclass(frozen=True)
 class Limits:
-    """Every opened profile history of a coop (newest first, per person) and the names of the people."""
+    """Every opened profile history of a coop (newest first, per person) and the names of the people; the wage
+    periods and months read for them are kept here, so that the near and the over parts read them once."""
 
     coop_id: int
     histories: dict[int, list[ProfileView]]
     names: dict[int, str]
+    periods: dict[int, list[WagePeriod]] = field(default_factory=dict)
+    months: dict[tuple[Month, dt.date], dict[int, MonthEarnings]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -189,6 +192,20 @@ async def months_in_unit(
     }
 
 
+async def _periods_of(found: Limits) -> dict[int, list[WagePeriod]]:
+    if not found.periods and found.histories:
+        found.periods.update(await periods_in_unit(found.coop_id, sorted(found.histories)))
+    return found.periods
+
+
+async def _months_of(found: Limits, month: Month, on: dt.date) -> dict[int, MonthEarnings]:
+    """The month of everyone with a limit at its end (read once per month and day)."""
+    if (month, on) not in found.months:
+        limits = dict(_limits_of(found, month))
+        found.months[(month, on)] = await months_in_unit(found.coop_id, month, limits, on, await _periods_of(found))
+    return found.months[(month, on)]
+
+
 def _limits_of(found: Limits, month: Month) -> dict[int, int]:
     """People whose profile in force at the month's end has a limit, and the limit."""
     out: dict[int, int] = {}
@@ -229,9 +246,11 @@ async def near_limit_in_unit(
     _require_unit(coop_id, "near_limit_in_unit")
     if found is None:
         found = await read_limits_in_unit(coop_id, purpose, ip)
+    elif found.coop_id != coop_id:
+        raise TenancyError("near_limit_in_unit got another coop's profiles")
     month = Month.of(on)
     limits = _limits_of(found, month)
-    months = await months_in_unit(coop_id, month, dict(limits), on)
+    months = await _months_of(found, month, on)
     near = [
         NearLimit(m, found.names.get(m, ""), percent_of(e.projected_cents, limits[m]), e.projected_cents, limits[m])
         for m, e in months.items()
@@ -245,22 +264,16 @@ async def over_limit_in_unit(coop_id: int, offers: Iterable[Offer], on: dt.date,
     `service.would_exceed_in_unit` says for each, from the profiles already read. People without a wage on the
     offer's day, without a profile or without a limit are never over."""
     _require_unit(coop_id, "over_limit_in_unit")
+    if found.coop_id != coop_id:
+        raise TenancyError("over_limit_in_unit got another coop's profiles")
     wanted = [o for o in offers if o.minutes > 0 and o.member_id in found.histories]
     if not wanted:
         return set()
-    periods = await periods_in_unit(coop_id, sorted({o.member_id for o in wanted}))
-    by_month: dict[Month, list[Offer]] = {}
-    for o in wanted:
-        by_month.setdefault(Month.of(o.day), []).append(o)
+    periods = await _periods_of(found)
     over: set[int] = set()
-    for month, month_offers in sorted(by_month.items()):
-        limits = _limits_of(found, month)
-        people = {o.member_id: limits[o.member_id] for o in month_offers if o.member_id in limits}
-        months = await months_in_unit(coop_id, month, dict(people), on, periods)
-        for o in month_offers:
-            if o.member_id not in months:
-                continue
-            extra = earnings.extra_pay_cents(o.day, o.minutes, periods[o.member_id])
-            if extra is not None and months[o.member_id].would_exceed(extra):
-                over.add(o.member_id)
+    for o in wanted:
+        months = await _months_of(found, Month.of(o.day), on)
+        extra = earnings.extra_pay_cents(o.day, o.minutes, periods[o.member_id])
+        if o.member_id in months and extra is not None and months[o.member_id].would_exceed(extra):
+            over.add(o.member_id)
     return over

@@ -12,11 +12,23 @@ from decimal import Decimal
 from typing import Any
 
 from osuus.platform.dates import HELSINKI, today
+from osuus.platform.reference.tables import Category
 from osuus.platform.tenancy import current_coop_id
 from osuus.tenants.catalogue.tables import CatalogueItem
 from osuus.tenants.customers.tables import Customer
 from osuus.tenants.members.tables import Member
-from osuus.tenants.work.tables import Assignment, AssignmentEvent, HourEntry, OrderEvent, OrderLine, WorkOrder
+from osuus.tenants.work.tables import (
+    Assignment,
+    AssignmentEvent,
+    HourEntry,
+    OrderEvent,
+    OrderLine,
+    Substitution,
+    SubstitutionEvent,
+    WorkerDays,
+    WorkerSkill,
+    WorkOrder,
+)
 
 ADMIN, COACH, WORKER = "pj@taidokkaat.example", "valmentaja@osuus.example", "jasen@taidokkaat.example"
 FLOW = ("requested", "accepted", "scheduled", "in_progress", "done", "invoiced")
@@ -244,3 +256,72 @@ async def load_work_demo(coop_id: int, users: dict[str, int]) -> None:
         coop_id, admin, "Lumityöt, Kuusikkotie 7", "cancelled", on - dt.timedelta(days=20), [(garden, "1")],
         customer_id=household, place=home,
     )  # fmt: skip
+
+    await _substitutes(coop_id, ids, admin, cleaning, household)
+
+
+# Who can do what, and on which days (the substitute proposer reads these).
+SKILLS = {
+    "Maija Jäsen": (("gardening", "cleaning"), "12345"),
+    "Sanna Saarinen": (("cleaning", "gardening"), "12345"),
+    "Leena Laine": (("cleaning",), "1234567"),
+    "Matti Jäsen": (("gardening",), "67"),
+}
+
+
+async def _substitutes(
+    coop_id: int, ids: dict[str, Any], admin: int, cleaning: dict[str, Any], household: int | None
+) -> None:
+    """Skills and work days for four people, and a search that is open now: Sanna cannot come to window cleaning
+    in five days, and the job is offered to Maija and Leena (who have the skill and work that day)."""
+    members = ids["members"]
+    categories = {r["slug"]: r["id"] for r in await Category.select(Category.id, Category.slug).run()}
+    for name, (skills, days) in SKILLS.items():
+        if name not in members:
+            continue
+        for slug in skills:
+            await WorkerSkill.insert(WorkerSkill(coop=coop_id, member=members[name], category=categories[slug])).run()
+        await WorkerDays.insert(WorkerDays(coop=coop_id, member=members[name], days=days)).run()
+    if not {"Sanna Saarinen", "Maija Jäsen", "Leena Laine"} <= set(members):
+        return
+    day = today() + dt.timedelta(days=5)
+    while day.isoweekday() > 5:  # a weekday, so that the proposer finds people
+        day += dt.timedelta(days=1)
+    order = await _order(
+        coop_id, admin, "Ikkunanpesu, Rantatie 2", "scheduled", day, [(cleaning, "2")], hours=(10, 12),
+        customer_id=household, customer_name="" if household else "Liisa Laaksonen", place="Rantatie 2, 33470 Ylöjärvi",
+    )  # fmt: skip
+    sanna = await _assignment(coop_id, order, day, 120, "accepted", admin, member_id=members["Sanna Saarinen"])
+    asked = _at(today(), 8)
+    rows = (
+        await Substitution.insert(
+            Substitution(
+                coop=coop_id, order=order, assignment=sanna, member=members["Sanna Saarinen"], status="open",
+                reason="Lääkäriaika samana päivänä.", created_at=asked,
+            )
+        )
+        .returning(Substitution.id)
+        .run()
+    )  # fmt: skip
+    search = int(rows[0]["id"])
+    await SubstitutionEvent.insert(
+        SubstitutionEvent(coop=coop_id, substitution=search, kind="asked", member=members["Sanna Saarinen"], at=asked)
+    ).run()
+    await AssignmentEvent.insert(AssignmentEvent(coop=coop_id, assignment=sanna, kind="cant_come", at=asked)).run()
+    for name in ("Maija Jäsen", "Leena Laine"):
+        rows = (
+            await Assignment.insert(
+                Assignment(
+                    coop=coop_id, order=order, role="worker", member=members[name], status="offered",
+                    planned_day=day, planned_minutes=120, substitution_id=search, created_at=asked,
+                )
+            )
+            .returning(Assignment.id)
+            .run()
+        )  # fmt: skip
+        await AssignmentEvent.insert(
+            AssignmentEvent(coop=coop_id, assignment=int(rows[0]["id"]), kind="offered", at=asked)
+        ).run()
+        await SubstitutionEvent.insert(
+            SubstitutionEvent(coop=coop_id, substitution=search, kind="offered", member=members[name], at=asked)
+        ).run()

@@ -686,18 +686,21 @@ class MyWork:
 async def my_work(ctx: CoopContext) -> MyWork:
     """The person's own page: offers to answer, accepted jobs (today's first), the running clock, hours this month."""
     first, last = month_range()
+    recent = today() - dt.timedelta(days=RECENT_DAYS)
     async with coop_unit(ctx.id, ctx.viewer.id):
         members = await member_ids_in_unit(ctx.id, ctx.viewer.id)
+        # Done jobs older than RECENT_DAYS are left out in the query already (a year of them adds up).
         mine = await _assignments(
             ctx.id,
             "(a.member_id = ANY({}) OR a.coach_id = {}) AND a.status IN ('offered', 'accepted') "
-            "AND o.status IN ('accepted', 'scheduled', 'in_progress', 'done')",
+            "AND o.status IN ('accepted', 'scheduled', 'in_progress', 'done') "
+            "AND (o.status <> 'done' OR a.planned_day >= {})",
             members,
             ctx.viewer.id,
+            recent,
         )
         running = await _running(ctx.id, ctx.viewer.id)
         month = await my_hours_in_unit(ctx.id, ctx.viewer.id, first, last)
-    recent = today() - dt.timedelta(days=RECENT_DAYS)
     offers = [a for a in mine if a.status == "offered" and a.order_status != "done"]
     jobs = [a for a in mine if a.status == "accepted" and (a.order_status != "done" or a.planned_day >= recent)]
     return MyWork(offers, jobs, running, month, bool(members))

@@ -80,10 +80,12 @@ class RuleOut(msgspec.Struct):
     substitute_approval: bool
 
 
-def search_out(s: substitutes.SubstitutionView) -> SearchOut:
+def search_out(s: substitutes.SubstitutionView, coop: CoopContext, own: bool = False) -> SearchOut:
+    """The reason is shown only to the worker, job coaches and the admin (it may tell of health)."""
+    shown = own or coop.has(*substitutes.APPROVERS)
     return SearchOut(
         id=s.id, order_id=s.order_id, assignment_id=s.assignment_id, member_id=s.member_id, worker=s.worker,
-        status=s.status, reason=s.reason, needs_approval=s.needs_approval, taken_assignment_id=s.taken_id,
+        status=s.status, reason=s.reason if shown else "", needs_approval=s.needs_approval, taken_assignment_id=s.taken_id,
         taken_by=s.taken_by, title=s.title, planned_day=iso(s.planned_day), planned_minutes=s.planned_minutes,
         created_at=iso(s.created_at), closed_at=iso(s.closed_at),
     )  # fmt: skip
@@ -109,14 +111,14 @@ async def api_cant_come(request: Req, coop: CoopContext, assignment_id: int, dat
         return _not_possible(problem)
     if made is None:
         return invalid(form)
-    return Response(search_out(made), status_code=201)
+    return Response(search_out(made, coop, own=True), status_code=201)
 
 
 @get("/work/substitutes", summary="Searches for substitutes: open ones and the last 90 days", responses=responses())
 async def api_searches(coop: CoopContext) -> SearchListOut:
     found = await substitutes.substitution_list(coop)
     return SearchListOut(
-        [search_out(s) for s in found.live], [search_out(s) for s in found.closed], found.needs_approval
+        [search_out(s, coop) for s in found.live], [search_out(s, coop) for s in found.closed], found.needs_approval
     )
 
 
@@ -139,7 +141,7 @@ async def api_search(coop: CoopContext, substitution_id: int) -> SearchDetailOut
     ]
     history = [SearchEventOut(e.kind, e.person, iso(e.at), e.by, e.note) for e in found.events]
     return SearchDetailOut(
-        search_out(found.search), candidates, [assignment_out(a) for a in found.offers], history, found.needed
+        search_out(found.search, coop), candidates, [assignment_out(a) for a in found.offers], history, found.needed
     )
 
 
@@ -150,7 +152,7 @@ async def _step(request: Req, coop: CoopContext, substitution_id: int, action: s
         await steps[action](coop, substitution_id, client_ip(request))
     except NotPossible as problem:
         return _not_possible(problem)
-    return Response(search_out(await substitutes.get_substitution(coop, substitution_id)), status_code=200)
+    return Response(search_out(await substitutes.get_substitution(coop, substitution_id), coop), status_code=200)
 
 
 @post(

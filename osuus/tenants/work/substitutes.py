@@ -505,9 +505,11 @@ async def cant_come(ctx: CoopContext, assignment_id: int, form: Form, ip: str) -
             .run()
         )  # fmt: skip
         search_id = int(rows[0]["id"])
-        await _event(ctx.id, search_id, "asked", ctx.viewer.id, found.member_id, reason)
+        # The reason stays in the search row only (shown to the worker, coaches and the admin): it may tell of
+        # health, and histories are read by the board too.
+        await _event(ctx.id, search_id, "asked", ctx.viewer.id, found.member_id)
         await AssignmentEvent.insert(
-            AssignmentEvent(coop=ctx.id, assignment=assignment_id, kind="cant_come", by=ctx.viewer.id, note=reason)
+            AssignmentEvent(coop=ctx.id, assignment=assignment_id, kind="cant_come", by=ctx.viewer.id)
         ).run()
         search = await substitution_in_unit(ctx.id, search_id)
         offered = await _offer_in_unit(ctx, search)

@@ -403,6 +403,10 @@ async def test_the_board_does_not_see_why_the_limit_stops_someone(signed_in: Sig
     board_page = (await board.get(url)).text
     assert "Pekka Tekijä: Cannot take this job" in board_page
     assert "earnings limit" not in board_page
+    # The reason Maija gave may tell of health: the coach sees it, the board does not (nor in any history).
+    assert "Olen kipeä" in (await coach.get(url)).text
+    assert "Olen kipeä" not in board_page
+    assert "Olen kipeä" not in (await board.get(f"/c/{place.slug}/work/orders/{job.order}")).text
 
 
 async def test_skills_and_days_are_saved_and_bad_input_is_refused(signed_in: SignIn) -> None:

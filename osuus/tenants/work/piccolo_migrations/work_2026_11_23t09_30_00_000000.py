@@ -66,7 +66,7 @@ FORWARD = [
     "('asked', 'offered', 'nobody', 'taken', 'approved', 'refused', 'filled', 'cancelled'))",
     "ALTER TABLE work_skill ADD CONSTRAINT work_skill_once UNIQUE (coop_id, member_id, category_id)",
     "ALTER TABLE work_days ADD CONSTRAINT work_days_once UNIQUE (coop_id, member_id)",
-    "ALTER TABLE work_days ADD CONSTRAINT work_days_days_check CHECK (days ~ '^1?2?3?4?5?6?7?$')",
+    "ALTER TABLE work_days ADD CONSTRAINT work_days_days_check CHECK (days ~ '^1?2?3?4?5?6?7?$' AND days <> '')",
     "ALTER TABLE work_rules ADD CONSTRAINT work_rules_once UNIQUE (coop_id)",
     *[s for t in TABLES for s in (
         f"ALTER TABLE {t} ENABLE ROW LEVEL SECURITY",
