@@ -36,14 +36,23 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import asyncpg
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from osuus.platform.provision import (  # noqa: E402 - after the path: run as a script from anywhere
+    APP_ROLE,
+    OWNER_ROLE,
+    drop_database,
+    provision,
+    with_user_and_db,
+)
+
 ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
-PASSWORD = "osuus-bench-2026"
+PASSWORD = "osuus-bench-2026"  # noqa: S105 - every bench account signs in with it (a throwaway database)
 YEAR_START = dt.date(2026, 1, 1)
 DAYS = 365
 SLOTS = 11  # jobs per weekday and coop
@@ -114,10 +123,11 @@ CROSS JOIN LATERAL (SELECT ($1::int - 1)::bigint * {ORDERS_PER_COOP} + d * {SLOT
        WHEN (d * {SLOTS} + s) % 25 = 0 THEN 'requested' ELSE 'scheduled' END AS status) o"""
 WEEKDAY = "extract(isodow FROM x.day) < 6"
 
-ORDERS_SQL = f"""INSERT INTO work_order (id, coop_id, title, status, source, customer_id, place, day, starts_at, ends_at,
-  created_at, created_by, updated_at)
+ORDERS_SQL = f"""INSERT INTO work_order (id, coop_id, title, status, source, customer_id, place, day, starts_at,
+  ends_at, created_at, created_by, updated_at)
 SELECT o.oid, $1, (ARRAY['Siivous', 'Pihatyöt', 'Muuttoapu', 'Ikkunanpesu', 'Kauppa-apu'])[1 + s % 5]
-    || ' / ' || {NAMES}[1 + (d + s) % {len(FIRST)}], o.status, 'staff', ($1 - 1) * {CUSTOMERS} + 1 + (d * 7 + s) % {CUSTOMERS},
+    || ' / ' || {NAMES}[1 + (d + s) % {len(FIRST)}], o.status, 'staff',
+  ($1 - 1) * {CUSTOMERS} + 1 + (d * 7 + s) % {CUSTOMERS},
   'Kotikatu ' || (1 + (d + s) % {CUSTOMERS}) || ', Helsinki', x.day,
   (x.day + make_time(8 + (s % 4) * 2, 0, 0)) AT TIME ZONE 'Europe/Helsinki',
   (x.day + make_time(12 + (s % 4) * 2, 0, 0)) AT TIME ZONE 'Europe/Helsinki',
@@ -125,7 +135,8 @@ SELECT o.oid, $1, (ARRAY['Siivous', 'Pihatyöt', 'Muuttoapu', 'Ikkunanpesu', 'Ka
 {JOBS}
 WHERE {WEEKDAY}"""
 
-LINES_SQL = f"""INSERT INTO work_order_line (id, coop_id, order_id, item_id, name, quantity, unit, price_cents, vat_code)
+LINES_SQL = f"""INSERT INTO work_order_line (id, coop_id, order_id, item_id, name, quantity, unit, price_cents,
+  vat_code)
 SELECT o.oid, $1, o.oid, ($1 - 1) * {ITEMS} + 1 + s % 5,
   (ARRAY['Siivous', 'Pihatyöt', 'Muuttoapu', 'Ikkunanpesu', 'Kauppa-apu'])[1 + s % 5], 8, 'hour',
   3500 + (1 + s % 5) * 300, 'general'
@@ -182,7 +193,9 @@ def _sealed_profiles(coops: range) -> list[tuple[Any, ...]]:
             member_id = (coop - 1) * USERS_PER_COOP + j
             limit = LIMITS[(j + coop) % len(LIMITS)]
             sealed = seal_profile(coop, member_id, valid_from, "disability_pension", limit)
-            rows.append((coop, member_id, valid_from, sealed.key_id, sealed.ciphertext, (coop - 1) * USERS_PER_COOP + 1))
+            rows.append(
+                (coop, member_id, valid_from, sealed.key_id, sealed.ciphertext, (coop - 1) * USERS_PER_COOP + 1)
+            )
     return rows
 
 
@@ -215,8 +228,6 @@ async def migrate(env: dict[str, str]) -> None:
 
 async def migrate_existing(admin_url: str, database: str, data_dir: str) -> None:
     """An existing bench database brought up to the code's migrations (timed: new indexes on big tables)."""
-    from osuus.platform.provision import APP_ROLE, OWNER_ROLE, with_user_and_db
-
     env = {**os.environ, **_env(with_user_and_db(admin_url, APP_ROLE, database),
                                 with_user_and_db(admin_url, OWNER_ROLE, database), admin_url, data_dir)}  # fmt: skip
     env.pop("OSUUS_DB_ROLE", None)
@@ -267,7 +278,8 @@ async def _saved_definitions(conn: asyncpg.Connection) -> tuple[list[tuple[str, 
     constraints = await conn.fetch(
         """SELECT c.conrelid::regclass::text AS t, c.conname AS name, pg_get_constraintdef(c.oid) AS def, c.contype
         FROM pg_constraint c
-        WHERE c.contype IN ('f', 'u') AND (c.conrelid::regclass::text = ANY($1) OR c.confrelid::regclass::text = ANY($1))
+        WHERE c.contype IN ('f', 'u')
+          AND (c.conrelid::regclass::text = ANY($1) OR c.confrelid::regclass::text = ANY($1))
         ORDER BY c.contype, c.conname""",
         list(BIG),
     )
@@ -280,9 +292,9 @@ async def _saved_definitions(conn: asyncpg.Connection) -> tuple[list[tuple[str, 
     return [(r["t"], r["name"], r["def"]) for r in constraints], [r["def"] for r in indexes]
 
 
-async def load(admin_url: str, database: str, coops: int, today: dt.date, data_dir: str) -> list[tuple[str, float]]:
-    from osuus.platform.provision import drop_database, provision
-
+async def load(  # noqa: PLR0915 - the load's steps one after another, each timed
+    admin_url: str, database: str, coops: int, today: dt.date, data_dir: str
+) -> list[tuple[str, float]]:
     clock = Clock()
     await drop_database(admin_url, database)
     app_url, owner_url = await clock.step("create database and roles", lambda: provision(admin_url, database))
@@ -322,7 +334,9 @@ async def load(admin_url: str, database: str, coops: int, today: dt.date, data_d
             )
 
         await clock.step(f"coops and accounts ({coops} coops)", shared_rows)
-        await clock.step("members, roles, customers, items, contracts", lambda: _per_coop(owner_url, numbers, PEOPLE_SQL, today))
+        await clock.step(
+            "members, roles, customers, items, contracts", lambda: _per_coop(owner_url, numbers, PEOPLE_SQL, today)
+        )
 
         async def profiles() -> None:
             rows = _sealed_profiles(numbers)
@@ -356,25 +370,19 @@ async def load(admin_url: str, database: str, coops: int, today: dt.date, data_d
             statements += [f"ALTER TABLE {t} ADD CONSTRAINT {n} {d}" for t, n, d in constraints if "UNIQUE" in d]
             await _parallel(owner_url, statements)
             # Foreign keys last: each is checked against the whole table in one query.
-            await _parallel(owner_url, [f"ALTER TABLE {t} ADD CONSTRAINT {n} {d}" for t, n, d in constraints if "UNIQUE" not in d])
+            await _parallel(
+                owner_url, [f"ALTER TABLE {t} ADD CONSTRAINT {n} {d}" for t, n, d in constraints if "UNIQUE" not in d]
+            )
 
         await clock.step("indexes and keys made again (checked)", rebuild)
 
-        async def sequences() -> None:
-            for table in ("coop", "app_user", "member", "customer", "catalogue_item", "employment_contract",
-                          "contract_terms", "region", *BIG):  # fmt: skip
-                await conn.execute(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT coalesce(max(id), 0) + 1 FROM {table}), false)"
-                )
-
-        await clock.step("sequences", sequences)
     finally:
         await conn.close()
 
-    async def analyze() -> None:  # as the admin: ANALYZE sees every row whatever the policies say
-        from osuus.platform.provision import with_user_and_db
+    await clock.step("sequences after the ids given", lambda: set_sequences(admin_url, database))
 
-        admin = await asyncpg.connect(with_user_and_db(admin_url, "postgres", database))
+    async def analyze() -> None:
+        admin = await asyncpg.connect(with_user_and_db(admin_url, _admin_user(admin_url), database))
         try:
             await admin.execute("VACUUM (ANALYZE)")
         finally:
@@ -384,6 +392,23 @@ async def load(admin_url: str, database: str, coops: int, today: dt.date, data_d
     total = sum(t for _, t in clock.steps)
     print(f"  {'total':<44} {total:8.1f} s", flush=True)
     return clock.steps
+
+
+def _admin_user(admin_url: str) -> str:
+    return urlsplit(admin_url).username or "postgres"
+
+
+async def set_sequences(admin_url: str, database: str) -> None:
+    """Each id sequence after the highest id loaded. As the admin: the owner sees no tenant rows without a coop set
+    (forced row-level security), so its max(id) would be empty."""
+    admin = await asyncpg.connect(with_user_and_db(admin_url, _admin_user(admin_url), database))
+    try:
+        for table in ("coop", "app_user", "region", "member", "customer", "catalogue_item", "employment_contract",
+                      "contract_terms", *BIG):  # fmt: skip
+            top = await admin.fetchval(f"SELECT coalesce(max(id), 0) + 1 FROM {table}")
+            await admin.execute("SELECT setval(pg_get_serial_sequence($1, 'id'), $2, false)", table, top)
+    finally:
+        await admin.close()
 
 
 async def _parallel(url: str, statements: list[str], jobs: int = 2) -> None:
@@ -430,14 +455,15 @@ class Timed:
 
 def _percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-async def measure(database: str, admin_url: str, coops: int, requests: int, data_dir: str) -> dict[str, Any]:
+async def measure(  # noqa: PLR0915 - set up, sign in, warm up, time, clean up: one script
+    database: str, admin_url: str, coops: int, requests: int, data_dir: str
+) -> dict[str, Any]:
     import httpx
 
     from osuus.platform.embedded import start_redis
-    from osuus.platform.provision import APP_ROLE, OWNER_ROLE, with_user_and_db
 
     app_url = with_user_and_db(admin_url, APP_ROLE, database)
     owner_url = with_user_and_db(admin_url, OWNER_ROLE, database)
@@ -503,9 +529,12 @@ async def measure(database: str, admin_url: str, coops: int, requests: int, data
         await app.app.app.state.redis.aclose()
         await engine.close_connection_pool()
         redis.stop()
-    admin = await asyncpg.connect(with_user_and_db(admin_url, "postgres", database))
+    admin = await asyncpg.connect(with_user_and_db(admin_url, _admin_user(admin_url), database))
     try:
-        counts = {t: await admin.fetchval(f"SELECT count(*) FROM {t}") for t in ("coop", "work_order", "work_assignment", "work_hours")}
+        counts = {
+            t: await admin.fetchval(f"SELECT count(*) FROM {t}")
+            for t in ("coop", "work_order", "work_assignment", "work_hours")
+        }
     finally:
         await admin.close()
     return {"times": results, "counts": counts, "pairs": {k: len(v) for k, v in people.items()}}
@@ -541,8 +570,6 @@ def main() -> None:
             try:
                 asyncio.run(load(args.admin_url, database, coops, today, data_dir))
             except BaseException:
-                from osuus.platform.provision import drop_database
-
                 print(f"  the load failed: {database} is dropped", flush=True)
                 asyncio.run(drop_database(args.admin_url, database))
                 raise

@@ -23,6 +23,7 @@ from typing import Any
 
 from piccolo.engine import engine_finder
 from piccolo.engine.postgres import PostgresEngine
+from piccolo.table import Table
 
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _SCOPES = {"", "operator", "relay"}
@@ -130,3 +131,12 @@ def operator_unit(user_id: int) -> Any:
 
 def relay_unit() -> Any:
     return _unit(Unit(scope="relay"))
+
+
+async def lock_row(table: type[Table], coop_id: int, row_id: int) -> None:
+    """Lock one row of the open unit's coop until the unit's transaction ends (SELECT … FOR UPDATE): the caller then
+    reads and changes it knowing no one else can at the same time. Another coop's id locks nothing (RLS)."""
+    if current_coop_id() != coop_id:
+        raise TenancyError("lock_row needs the open unit of the same coop")
+    name = table._meta.tablename
+    await table.raw(f"SELECT id FROM {name} WHERE coop_id = {{}} AND id = {{}} FOR UPDATE", coop_id, row_id).run()

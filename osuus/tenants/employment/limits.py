@@ -13,7 +13,7 @@ and computed by the same pure function as the earnings page (`earnings.month_ear
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
 from typing import Any
@@ -26,7 +26,6 @@ from osuus.platform.tenancy import TenancyError, current_coop_id, current_unit
 from osuus.tenants.employment import earnings
 from osuus.tenants.employment.earnings import Month, MonthEarnings, PayRow, WagePeriod
 from osuus.tenants.employment.service import (
-    BENEFIT_KINDS,
     READ_ACTION,
     ProfileView,
     UnreadableProfile,
@@ -35,7 +34,7 @@ from osuus.tenants.employment.service import (
     periods_of,
     profile_on,
 )
-from osuus.tenants.employment.tables import BenefitProfile, OtherPay, WorkerCoach
+from osuus.tenants.employment.tables import BENEFIT_KINDS, BenefitProfile, OtherPay, WorkerCoach
 
 log = structlog.get_logger(__name__)
 
@@ -174,7 +173,7 @@ async def periods_in_unit(coop_id: int, member_ids: list[int]) -> dict[int, list
 async def months_in_unit(
     coop_id: int,
     month: Month,
-    limits: dict[int, int | None],
+    limits: Mapping[int, int | None],
     on: dt.date,
     periods: dict[int, list[WagePeriod]] | None = None,
 ) -> dict[int, MonthEarnings]:

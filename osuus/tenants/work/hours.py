@@ -24,7 +24,7 @@ from osuus.platform.dates import HELSINKI, format_date, read_date, today
 from osuus.platform.http import Form
 from osuus.platform.i18n import N_, get_language
 from osuus.platform.mailer import send_mail
-from osuus.platform.tenancy import coop_unit
+from osuus.platform.tenancy import coop_unit, lock_row
 from osuus.tenants.work.service import (
     LATEST,
     LOGGABLE,
@@ -154,9 +154,7 @@ async def _entries(coop_id: int, where: str, *args: Any, order: str = "h.day, h.
 async def entry_in_unit(coop_id: int, entry_id: int, lock: bool = False) -> EntryView:
     """One version of hours of the open unit's coop; another coop's id and a missing id are the same 404."""
     if lock:
-        await HourEntry.raw(
-            "SELECT id FROM work_hours WHERE coop_id = {} AND id = {} FOR UPDATE", coop_id, entry_id
-        ).run()
+        await lock_row(HourEntry, coop_id, entry_id)
     found = await _entries(coop_id, "h.id = {}", entry_id)
     if not found:
         raise NotFoundException()

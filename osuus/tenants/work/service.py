@@ -30,7 +30,7 @@ from osuus.platform.http import Form, parse_id
 from osuus.platform.i18n import N_, get_language
 from osuus.platform.mailer import send_mail
 from osuus.platform.numbers import read_quantity
-from osuus.platform.tenancy import TenancyError, coop_unit, current_coop_id
+from osuus.platform.tenancy import TenancyError, coop_unit, current_coop_id, lock_row
 from osuus.tenants.catalogue import storefront
 from osuus.tenants.catalogue.service import ItemView, items_in_unit
 from osuus.tenants.customers.service import CustomerView, customers_in_unit
@@ -1107,9 +1107,7 @@ async def assignment_in_unit(coop_id: int, assignment_id: int, lock: bool = Fals
     """One assignment of the open unit's coop; another coop's id and a missing id are the same 404."""
     _require_unit(coop_id, "assignment_in_unit")
     if lock:
-        await Assignment.raw(
-            "SELECT id FROM work_assignment WHERE coop_id = {} AND id = {} FOR UPDATE", coop_id, assignment_id
-        ).run()
+        await lock_row(Assignment, coop_id, assignment_id)
     found = await _assignments(coop_id, "a.id = {}", assignment_id)
     if not found:
         raise NotFoundException()

@@ -85,9 +85,9 @@ def search_out(s: substitutes.SubstitutionView, coop: CoopContext, own: bool = F
     shown = own or coop.has(*substitutes.APPROVERS)
     return SearchOut(
         id=s.id, order_id=s.order_id, assignment_id=s.assignment_id, member_id=s.member_id, worker=s.worker,
-        status=s.status, reason=s.reason if shown else "", needs_approval=s.needs_approval, taken_assignment_id=s.taken_id,
-        taken_by=s.taken_by, title=s.title, planned_day=iso(s.planned_day), planned_minutes=s.planned_minutes,
-        created_at=iso(s.created_at), closed_at=iso(s.closed_at),
+        status=s.status, reason=s.reason if shown else "", needs_approval=s.needs_approval,
+        taken_assignment_id=s.taken_id, taken_by=s.taken_by, title=s.title, planned_day=iso(s.planned_day),
+        planned_minutes=s.planned_minutes, created_at=iso(s.created_at), closed_at=iso(s.closed_at),
     )  # fmt: skip
 
 

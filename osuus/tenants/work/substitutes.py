@@ -31,7 +31,7 @@ from osuus.platform.http import Form, parse_id
 from osuus.platform.i18n import N_, get_language
 from osuus.platform.mailer import send_mail
 from osuus.platform.reference.service import CategoryView, categories
-from osuus.platform.tenancy import coop_unit
+from osuus.platform.tenancy import coop_unit, lock_row
 from osuus.tenants.employment.service import would_exceed_in_unit
 from osuus.tenants.work.service import (
     MANAGERS,
@@ -159,7 +159,9 @@ def _view(r: dict[str, Any]) -> SubstitutionView:
     )
 
 
-async def _searches(coop_id: int, where: str, *args: Any, order: str = "s.created_at DESC, s.id DESC") -> list[Any]:
+async def _searches(
+    coop_id: int, where: str, *args: Any, order: str = "s.created_at DESC, s.id DESC"
+) -> list[SubstitutionView]:
     rows = await Substitution.raw(_SQL + where + " ORDER BY " + order, coop_id, *args).run()
     return [_view(r) for r in rows]
 
@@ -168,14 +170,11 @@ async def substitution_in_unit(coop_id: int, substitution_id: int, lock: bool = 
     """One search of the open unit's coop; another coop's id and a missing id are the same 404."""
     _require_unit(coop_id, "substitution_in_unit")
     if lock:
-        await Substitution.raw(
-            "SELECT id FROM work_substitution WHERE coop_id = {} AND id = {} FOR UPDATE", coop_id, substitution_id
-        ).run()
+        await lock_row(Substitution, coop_id, substitution_id)
     found = await _searches(coop_id, "s.id = {}", substitution_id)
     if not found:
         raise NotFoundException()
-    result: SubstitutionView = found[0]
-    return result
+    return found[0]
 
 
 async def _event(
