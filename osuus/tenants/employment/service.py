@@ -1348,6 +1348,15 @@ async def _month_in_unit(
     return earnings.month_earnings(month, hours, planned, other, periods, limit, on)
 
 
+async def month_pay_in_unit(coop_id: int, member_id: int, on: dt.date) -> MonthEarnings:
+    """The worker's pay of the month of `on` (approved hours, other pay, hours waiting, accepted work) without the
+    limit: for the worker's own "My work" page. The benefit profile is not opened (nor logged); the limit and the
+    chart are on the earnings page."""
+    if current_coop_id() != coop_id:
+        raise TenancyError("month_pay_in_unit needs the unit of the same coop")
+    return await _month_in_unit(coop_id, member_id, Month.of(on), None, on)
+
+
 def _percent(cents: int, scale: int) -> Decimal:
     return (Decimal(max(cents, 0)) * 100 / Decimal(scale)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 

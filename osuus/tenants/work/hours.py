@@ -25,6 +25,8 @@ from osuus.platform.http import Form
 from osuus.platform.i18n import N_, get_language
 from osuus.platform.mailer import send_mail
 from osuus.platform.tenancy import coop_unit, lock_row
+from osuus.tenants.employment.earnings import MonthEarnings
+from osuus.tenants.employment.service import month_pay_in_unit
 from osuus.tenants.work.service import (
     LATEST,
     LOGGABLE,
@@ -679,6 +681,7 @@ class MyWork:
     running: EntryView | None
     month: MyHours
     has_register_row: bool
+    pay: MonthEarnings | None = None  # this month's pay of the person's register row (no limit: that is private)
 
 
 async def my_work(ctx: CoopContext) -> MyWork:
@@ -699,9 +702,10 @@ async def my_work(ctx: CoopContext) -> MyWork:
         )
         running = await _running(ctx.id, ctx.viewer.id)
         month = await my_hours_in_unit(ctx.id, ctx.viewer.id, first, last)
+        pay = await month_pay_in_unit(ctx.id, members[0], today()) if members else None
     offers = [a for a in mine if a.status == "offered" and a.order_status != "done"]
     jobs = [a for a in mine if a.status == "accepted" and (a.order_status != "done" or a.planned_day >= recent)]
-    return MyWork(offers, jobs, running, month, bool(members))
+    return MyWork(offers, jobs, running, month, bool(members), pay)
 
 
 # --- for the employment context: many workers at once -----------------------------------------------------------

@@ -61,3 +61,25 @@ async def test_accepting_work_over_the_limit_warns_and_tells_the_coach(signed_in
     mail = await rows_of(place.id, "outbox", "payload->>'to' = {}", place.emails["coach"])
     assert len(mail) == 1
     assert "Maija Jäsen" in json.loads(mail[0]["payload"])["body"]
+
+
+async def test_my_work_shows_this_months_pay_without_opening_the_limit(signed_in: SignIn) -> None:
+    place = await make_place()
+    on = today()
+    first = on.replace(day=1)
+    member = place.maija.member_id
+    await add_contract(place.id, member, first - dt.timedelta(days=60), wage_cents=1500)
+    await add_profile(place.id, member, "disability_pension", 20_000, first - dt.timedelta(days=60))
+    done = await make_order(place.id, status="done", day=on)
+    worked = await make_assignment(place.id, done, member, planned_day=on)
+    await make_hours(place.id, worked, on, 8 * 60, status="approved", approved_by=place.users["admin"])
+    await make_hours(place.id, worked, on, 60, status="waiting")
+    maija = await signed_in(place.maija.email)
+    reads_before = await rows_of(place.id, "audit_log", "action = 'employment.benefit_profile.read'")
+    page = text(await maija.get(f"/c/{place.slug}/work/mine"))
+    # 8 h × 15 € approved; 1 h waiting; the accepted job of today counts as planned only until hours are logged.
+    assert "Earned this month: 120,00 €." in page
+    assert "Waiting for approval: 15,00 €." in page
+    assert "See my earnings and my limit" in page
+    assert "200,00" not in page  # the limit is not on this page
+    assert await rows_of(place.id, "audit_log", "action = 'employment.benefit_profile.read'") == reads_before
