@@ -28,6 +28,7 @@ import datetime as dt
 import json
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -61,6 +62,8 @@ USERS_PER_COOP = 40  # id block per coop: 1 admin, 2-3 coaches, 4 board, 5-34 wo
 FIRST_WORKER = 5
 CUSTOMERS = 50
 ITEMS = 5
+ADMINS = 10  # people whose pages are timed: admins (the week) and workers ("My work")
+WORKERS_ASKED = 30
 BIG = ("work_order", "work_order_line", "work_assignment", "work_hours")
 FIRST = ("Aino", "Eero", "Helmi", "Juho", "Kaisa", "Lauri", "Maija", "Niilo", "Oona", "Pekka", "Riikka", "Sami")
 LAST = ("Virtanen", "Korhonen", "Mäkinen", "Nieminen", "Hämäläinen", "Laine", "Heikkinen", "Koskinen", "Järvinen")
@@ -471,25 +474,27 @@ async def measure(  # noqa: PLR0915 - set up, sign in, warm up, time, clean up: 
     os.environ.update(_env(app_url, owner_url, admin_url, data_dir))
     os.environ["REDIS_URL"] = redis.url
     os.environ.pop("OSUUS_DB_ROLE", None)
-    from piccolo.engine import engine_finder
-
     from osuus.app import create_app
     from osuus.platform.settings import reset_settings
 
     reset_settings()
-    engine = engine_finder()
-    await engine.start_connection_pool(min_size=1, max_size=5)
     app = create_app()
+    server = app.app.app  # the Litestar app inside the outer ASGI wrappers
+    for hook in server.on_startup:  # as the web server starts it: the pool, and the garbage collector frozen
+        await hook()
     timed = Timed(app)
+    # The same number of people on both databases (so each is asked for as often): the admins of ADMINS coops (the
+    # week page) and WORKERS_ASKED workers ("My work"), spread over as many coops as there are (one worker a coop
+    # on the big database; three a coop on the 10-coop one).
     rng = random.Random(4)
-    sample = sorted(rng.sample(range(1, coops + 1), min(coops, 40)))
-    # Per coop: the admin (the week page) and three workers ("my work").
     people: dict[str, list[tuple[str, str]]] = {"week": [], "mine": []}
-    for coop in sample:
-        slug = f"bench-{coop:04d}"
-        people["week"].append((slug, f"u{coop}-1@bench.example"))
-        for j in rng.sample(range(FIRST_WORKER, FIRST_WORKER + WORKERS), 3):
-            people["mine"].append((slug, f"u{coop}-{j}@bench.example"))
+    for coop in sorted(rng.sample(range(1, coops + 1), min(coops, ADMINS))):
+        people["week"].append((f"bench-{coop:04d}", f"u{coop}-1@bench.example"))
+    spread = rng.sample(range(1, coops + 1), min(coops, WORKERS_ASKED))
+    for n in range(WORKERS_ASKED):
+        coop = spread[n % len(spread)]
+        j = FIRST_WORKER + (n * 7 + coop) % WORKERS
+        people["mine"].append((f"bench-{coop:04d}", f"u{coop}-{j}@bench.example"))
     clients: dict[str, httpx.AsyncClient] = {}
 
     async def client(email: str) -> httpx.AsyncClient:
@@ -526,8 +531,8 @@ async def measure(  # noqa: PLR0915 - set up, sign in, warm up, time, clean up: 
     finally:
         for c in clients.values():
             await c.aclose()
-        await app.app.app.state.redis.aclose()
-        await engine.close_connection_pool()
+        for hook in server.on_shutdown:
+            await hook()
         redis.stop()
     admin = await asyncpg.connect(with_user_and_db(admin_url, _admin_user(admin_url), database))
     try:
@@ -551,17 +556,27 @@ def main() -> None:
     parser.add_argument("--skip-load", action="store_true", help="measure the existing osuus_bench_<coops> databases")
     parser.add_argument("--load-only", action="store_true", help="load, do not measure")
     parser.add_argument("--requests", type=int, default=300, help="timed requests per page (after one warm-up each)")
+    parser.add_argument("--rounds", type=int, default=3, help="measuring rounds, taking turns between the databases")
     parser.add_argument("--today", default="2026-11-23", help="the day the load calls today (statuses of jobs)")
     parser.add_argument("--measure-into", help=argparse.SUPPRESS)  # one database per process (settings are global)
     args = parser.parse_args()
     if args.measure_into:
+        folder = str(Path(args.measure_into).parent)  # the parent's temporary folder (removed by the parent)
         result = asyncio.run(
-            measure(f"osuus_bench_{args.coops[0]}", args.admin_url, args.coops[0], args.requests, tempfile.mkdtemp())
+            measure(f"osuus_bench_{args.coops[0]}", args.admin_url, args.coops[0], args.requests, folder)
         )
         Path(args.measure_into).write_text(json.dumps(result))
         return
     today = dt.date.fromisoformat(args.today)
     data_dir = tempfile.mkdtemp(prefix="osuus-bench-")
+    try:
+        report = _run(args, today, data_dir)
+    finally:
+        shutil.rmtree(data_dir, ignore_errors=True)
+    _print(report)
+
+
+def _run(args: argparse.Namespace, today: dt.date, data_dir: str) -> dict[int, dict[str, Any]]:
     report: dict[int, dict[str, Any]] = {}
     for coops in args.coops:
         database = f"osuus_bench_{coops}"
@@ -575,14 +590,27 @@ def main() -> None:
                 raise
         else:
             asyncio.run(migrate_existing(args.admin_url, database, data_dir))
-        if not args.load_only:
-            out = Path(data_dir) / f"measured-{coops}.json"
+    if args.load_only:
+        return report
+    # Rounds that take turns between the databases: a busy moment of the machine falls on both alike.
+    for n in range(args.rounds):
+        for coops in args.coops:
+            out = Path(data_dir) / f"measured-{coops}-{n}.json"
             subprocess.run(
                 [sys.executable, __file__, "--coops", str(coops), "--admin-url", args.admin_url,
-                 "--requests", str(args.requests), "--measure-into", str(out)],
+                 "--requests", str(max(1, args.requests // args.rounds)), "--measure-into", str(out)],
                 check=True,
             )  # fmt: skip
-            report[coops] = json.loads(out.read_text())
+            measured = json.loads(out.read_text())
+            if coops not in report:
+                report[coops] = measured
+            else:
+                for kind, times in measured["times"].items():
+                    report[coops]["times"][kind].extend(times)
+    return report
+
+
+def _print(report: dict[int, dict[str, Any]]) -> None:
     if not report:
         return
     print()

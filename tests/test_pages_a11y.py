@@ -427,6 +427,7 @@ SCREENSHOT_PAGES = [
     "work-hours",
     "work-hours-entry",
     "work-cant-come",
+    "work-mine-cant-come",
     "work-substitute",
     "work-skills",
     "employment-contract-end",

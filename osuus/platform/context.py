@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from typing import Any
 
 from litestar import Request
 from litestar.exceptions import NotAuthorizedException, NotFoundException, PermissionDeniedException
@@ -10,11 +12,7 @@ from litestar.exceptions import NotAuthorizedException, NotFoundException, Permi
 from osuus.platform.i18n import N_
 from osuus.platform.tables import (
     Coop,
-    CoopRole,
-    Operator,
     Organisation,
-    OrganisationRole,
-    RegionCoordinator,
     User,
 )
 from osuus.platform.tenancy import public_unit
@@ -91,34 +89,34 @@ class OrgContext:
             raise PermissionDeniedException()
 
 
+# The person and every place they have a role in, in one query (it runs on every request).
+_VIEWER_SQL = """SELECT u.id, u.email, u.name, u.language, u.is_active,
+  coalesce((SELECT json_agg(json_build_object('role', r.role, 'slug', c.slug, 'name', c.name) ORDER BY c.name, r.id)
+            FROM coop_role r JOIN coop c ON c.id = r.coop_id WHERE r.user_id = u.id), '[]') AS coops,
+  coalesce((SELECT json_agg(json_build_object('role', r.role, 'slug', o.slug, 'name', o.name) ORDER BY o.name, r.id)
+            FROM organisation_role r JOIN organisation o ON o.id = r.organisation_id WHERE r.user_id = u.id),
+           '[]') AS orgs,
+  EXISTS (SELECT 1 FROM platform_operator p WHERE p.user_id = u.id) AS is_operator,
+  coalesce((SELECT array_agg(g.region_id ORDER BY g.id) FROM region_coordinator g WHERE g.user_id = u.id),
+           ARRAY[]::bigint[]) AS regions
+FROM app_user u WHERE u.id = {}"""
+
+
 async def load_viewer(user_id: int) -> Viewer | None:
     async with public_unit(user_id=user_id):
-        user = (
-            await User.select(User.id, User.email, User.name, User.language, User.is_active)
-            .where(User.id == user_id)
-            .first()
-            .run()
-        )
-        if user is None or not user["is_active"]:
-            return None
-        coop_rows = (
-            await CoopRole.select(CoopRole.role, CoopRole.coop.slug, CoopRole.coop.name, CoopRole.coop.status)
-            .where(CoopRole.user == user_id)
-            .order_by(CoopRole.coop.name)
-            .run()
-        )
-        org_rows = (
-            await OrganisationRole.select(
-                OrganisationRole.role, OrganisationRole.organisation.slug, OrganisationRole.organisation.name
-            )
-            .where(OrganisationRole.user == user_id)
-            .order_by(OrganisationRole.organisation.name)
-            .run()
-        )
-        is_operator = await Operator.exists().where(Operator.user == user_id).run()
-        regions = (
-            await RegionCoordinator.select(RegionCoordinator.region).where(RegionCoordinator.user == user_id).run()
-        )
+        rows = await User.raw(_VIEWER_SQL, user_id).run()
+    if not rows or not rows[0]["is_active"]:
+        return None
+    user = rows[0]
+    coop_rows = [
+        {"role": r["role"], "coop_id.slug": r["slug"], "coop_id.name": r["name"]} for r in _json(user["coops"])
+    ]
+    org_rows = [
+        {"role": r["role"], "organisation_id.slug": r["slug"], "organisation_id.name": r["name"]}
+        for r in _json(user["orgs"])
+    ]
+    is_operator = bool(user["is_operator"])
+    regions = [{"region_id": int(r)} for r in user["regions"]]
     places: dict[tuple[str, str], Place] = {}
     for row in coop_rows:
         key = ("coop", row["coop_id.slug"])
@@ -242,3 +240,9 @@ async def provide_operator(viewer: Viewer | None) -> Viewer:
     if not (who.is_operator or who.coordinator_regions):
         raise PermissionDeniedException()
     return who
+
+
+def _json(value: Any) -> list[dict[str, Any]]:
+    """A json column as asyncpg gives it (text)."""
+    found = json.loads(value) if isinstance(value, str) else value
+    return list(found or [])

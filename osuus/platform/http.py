@@ -46,6 +46,8 @@ def make_environment() -> Environment:
         eur=i18n.eur,
         date_long=i18n.date_long,
         datetime_short=i18n.datetime_short,
+        clock=i18n.clock,
+        duration=i18n.duration,
         number=i18n.number,
         percent=i18n.percent,
     )

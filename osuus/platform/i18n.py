@@ -121,3 +121,22 @@ class language:
 
     def __exit__(self, *exc: object) -> None:
         reset_language(self.token)
+
+
+def clock(value: dt.time | None) -> str:
+    """A time of day the Finnish way, '9.05' (also in Swedish and English pages: one way everywhere)."""
+    return "" if value is None else f"{value.hour}.{value.minute:02d}"
+
+
+def duration(minutes: int | None) -> str:
+    """'3 h 30 min', '2 h', '45 min' in the language, with no-break spaces; '–' for nothing."""
+    if minutes is None:
+        return "–"
+    hours, rest = divmod(minutes, 60)
+    if hours and rest:
+        text = gettext("%(hours)s h %(minutes)s min", hours=hours, minutes=rest)
+    elif hours:
+        text = gettext("%(hours)s h", hours=hours)
+    else:
+        text = gettext("%(minutes)s min", minutes=rest)
+    return text.replace(" ", "\u00a0")

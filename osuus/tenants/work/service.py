@@ -40,6 +40,7 @@ from osuus.tenants.work.tables import (
     AssignmentEvent,
     OrderEvent,
     OrderLine,
+    Substitution,
     WorkOrder,
 )
 
@@ -1453,6 +1454,11 @@ async def accept_assignment(ctx: CoopContext, assignment_id: int, form: Form, ip
     (`warning_accepted_in_unit`: the coach's e-mail). 404 for anyone else's offer; NotPossible when the offer is no
     longer open."""
     async with coop_unit(ctx.id, ctx.viewer.id):
+        found = await my_assignment_in_unit(ctx.id, ctx.viewer.id, assignment_id)
+        if found.substitution_id is not None:
+            # Lock order: the search before the offer. The first to accept changes the search's other offers, so
+            # everyone else must wait on the search, not hold their own offer while waiting.
+            await lock_row(Substitution, ctx.id, found.substitution_id)
         found = await my_assignment_in_unit(ctx.id, ctx.viewer.id, assignment_id, lock=True)
         _check_open(found)
         warning = await _acceptance_warning(ctx.id, found)

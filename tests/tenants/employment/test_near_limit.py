@@ -19,6 +19,8 @@ from osuus.platform.dates import today
 from osuus.platform.tenancy import coop_unit
 from osuus.tenants.employment import limits, service
 from osuus.tenants.employment.earnings import Month
+from osuus.tenants.work import hours as work_hours
+from osuus.tenants.work import service as work_service
 from osuus.tenants.work import week
 from tests.fixtures import SignIn, browsers_by_email
 from tests.tenants.employment.conftest import add_contract, add_pay, add_profile, assign
@@ -128,6 +130,21 @@ async def test_the_batched_month_equals_the_month_of_one_person() -> None:
             assert batched[p].rows == single.rows, p
             assert batched[p].projected_cents == single.projected_cents
     assert [batched[p].projected_cents for p in people] == [7_975, 8_000, 11_200, 36_000, 0]
+
+
+async def test_the_work_contexts_batched_rows_equal_its_rows_per_worker() -> None:
+    first, on = dt.date(2030, 5, 1), dt.date(2030, 5, 20)
+    m = await _seed(first, on)
+    people = [m.under, m.at, m.over, m.no_limit, m.no_wage, m.place.pekka.member_id]
+    last = dt.date(2030, 5, 31)
+    async with coop_unit(m.place.id, m.place.users["admin"]):
+        hours = await work_hours.hours_for_workers_in_unit(m.place.id, people, first, last)
+        planned = await work_hours.planned_for_workers_in_unit(m.place.id, people, first, last)
+        for p in people:
+            assert hours[p] == await work_service.hours_for_worker_in_unit(m.place.id, p, first, last), p
+            assert planned[p] == await work_service.planned_for_worker_in_unit(m.place.id, p, first, last), p
+    assert [len(hours[p]) for p in people] == [1, 1, 2, 1, 1, 0]
+    assert [len(planned[p]) for p in people] == [0, 0, 1, 0, 0, 0]
 
 
 async def test_over_limit_from_the_batched_read_matches_the_guard() -> None:
