@@ -108,26 +108,14 @@ async def load_viewer(user_id: int) -> Viewer | None:
     if not rows or not rows[0]["is_active"]:
         return None
     user = rows[0]
-    coop_rows = [
-        {"role": r["role"], "coop_id.slug": r["slug"], "coop_id.name": r["name"]} for r in _json(user["coops"])
-    ]
-    org_rows = [
-        {"role": r["role"], "organisation_id.slug": r["slug"], "organisation_id.name": r["name"]}
-        for r in _json(user["orgs"])
-    ]
-    is_operator = bool(user["is_operator"])
-    regions = [{"region_id": int(r)} for r in user["regions"]]
     places: dict[tuple[str, str], Place] = {}
-    for row in coop_rows:
-        key = ("coop", row["coop_id.slug"])
-        old = places.get(key)
-        roles = (*old.roles, row["role"]) if old else (row["role"],)
-        places[key] = Place("coop", row["coop_id.slug"], row["coop_id.name"], roles)
-    for row in org_rows:
-        key = ("org", row["organisation_id.slug"])
-        old = places.get(key)
-        roles = (*old.roles, row["role"]) if old else (row["role"],)
-        places[key] = Place("org", row["organisation_id.slug"], row["organisation_id.name"], roles)
+    for kind, column in (("coop", "coops"), ("org", "orgs")):
+        for row in _json(user[column]):
+            key = (kind, row["slug"])
+            old = places.get(key)
+            places[key] = Place(kind, row["slug"], row["name"], (*old.roles, row["role"]) if old else (row["role"],))
+    is_operator = bool(user["is_operator"])
+    regions = tuple(int(r) for r in user["regions"])
     if is_operator or regions:
         places[("ops", "")] = Place("ops", "", "", ("operator",) if is_operator else ("coordinator",))
     return Viewer(
@@ -137,7 +125,7 @@ async def load_viewer(user_id: int) -> Viewer | None:
         language=user["language"],
         places=tuple(places.values()),
         is_operator=is_operator,
-        coordinator_regions=tuple(r["region_id"] for r in regions),
+        coordinator_regions=regions,
     )
 
 

@@ -454,10 +454,8 @@ async def substitute_detail(request: Req, coop: CoopContext, substitution_id: in
 
 
 async def _search_step(request: Req, coop: CoopContext, substitution_id: int, action: str) -> Template | Redirect:
-    steps = {"offers": substitutes.send_offers, "approve": substitutes.approve, "refuse": substitutes.refuse,
-             "stop": substitutes.stop}  # fmt: skip
     try:
-        await steps[action](coop, substitution_id, client_ip(request))
+        await substitutes.SEARCH_STEPS[action](coop, substitution_id, client_ip(request))
     except NotPossible as problem:
         return _refused(request, coop, problem, f"{_substitutes(coop)}/{substitution_id}")
     return Redirect(f"{_substitutes(coop)}/{substitution_id}?done={action}", status_code=303)

@@ -960,17 +960,9 @@ async def _end_assignments(coop_id: int, order_id: int, by: int | None) -> None:
         .where((Assignment.coop == coop_id) & (Assignment.order == order_id) & Assignment.status.is_in(list(LIVE)))
         .run()
     )
-    now = dates.now()
     for r in rows:
         new = "withdrawn" if r["status"] == "offered" else "cancelled"
-        await (
-            Assignment.update({Assignment.status: new, Assignment.answered_at: now})
-            .where((Assignment.coop == coop_id) & (Assignment.id == r["id"]))
-            .run()
-        )
-        await AssignmentEvent.insert(
-            AssignmentEvent(coop=coop_id, assignment=r["id"], kind=new, by=by, note=ORDER_CANCELLED)
-        ).run()
+        await set_status_in_unit(coop_id, r["id"], new, by, ORDER_CANCELLED)
 
 
 async def step_in_unit(coop_id: int, order_id: int, name: str, by: int | None, note: str = "") -> OrderView:
@@ -1210,21 +1202,7 @@ async def offer_work(ctx: CoopContext, order_id: int, form: Form, ip: str) -> li
             raise NotPossible(not_open(order.status))
         ids = []
         for worker in chosen:
-            rows = (
-                await Assignment.insert(
-                    Assignment(
-                        coop=ctx.id, order=order_id, role="worker", member=worker.member_id, status="offered",
-                        planned_day=day, planned_minutes=minutes, note=note, offered_by=ctx.viewer.id,
-                    )
-                )
-                .returning(Assignment.id)
-                .run()
-            )  # fmt: skip
-            assignment_id = int(rows[0]["id"])
-            ids.append(assignment_id)
-            await AssignmentEvent.insert(
-                AssignmentEvent(coop=ctx.id, assignment=assignment_id, kind="offered", by=ctx.viewer.id, note=note)
-            ).run()
+            ids.append(await offer_in_unit(ctx.id, order_id, worker.member_id, day, minutes, ctx.viewer.id, note))
             await _mail_worker(ctx, worker.member_id, "work_offer", order=order, day=day, minutes=minutes, note=note)
         await audit.record(
             "work.offered",
@@ -1238,6 +1216,46 @@ async def offer_work(ctx: CoopContext, order_id: int, form: Form, ip: str) -> li
             planned_minutes=minutes,
         )
     return ids
+
+
+async def offer_in_unit(
+    coop_id: int,
+    order_id: int,
+    member_id: int,
+    day: dt.date,
+    minutes: int,
+    by: int | None,
+    note: str = "",
+    substitution_id: int | None = None,
+) -> int:
+    """One `offered` assignment with its `offered` event (the caller checks and mails); returns its id."""
+    rows = (
+        await Assignment.insert(
+            Assignment(
+                coop=coop_id, order=order_id, role="worker", member=member_id, status="offered", planned_day=day,
+                planned_minutes=minutes, note=note, offered_by=by, substitution_id=substitution_id,
+            )
+        )
+        .returning(Assignment.id)
+        .run()
+    )  # fmt: skip
+    assignment_id = int(rows[0]["id"])
+    await AssignmentEvent.insert(
+        AssignmentEvent(coop=coop_id, assignment=assignment_id, kind="offered", by=by, note=note)
+    ).run()
+    return assignment_id
+
+
+async def set_status_in_unit(coop_id: int, assignment_id: int, status: str, by: int | None, note: str = "") -> None:
+    """Move an assignment to `status` (answered now) with the event of the same kind."""
+    await (
+        Assignment.update({Assignment.status: status, Assignment.answered_at: dates.now()})
+        .where((Assignment.coop == coop_id) & (Assignment.id == assignment_id))
+        .run()
+    )
+    await AssignmentEvent.insert(
+        AssignmentEvent(coop=coop_id, assignment=assignment_id, kind=status, by=by, note=note)
+    ).run()
 
 
 def not_open(status: str) -> str:
@@ -1300,14 +1318,7 @@ async def withdraw(ctx: CoopContext, assignment_id: int, ip: str) -> AssignmentV
             if has:
                 raise NotPossible(N_("Time is already logged on this job, so the coach stays on it."))
         new = "withdrawn" if found.role == "worker" else "cancelled"
-        await (
-            Assignment.update({Assignment.status: new, Assignment.answered_at: dates.now()})
-            .where((Assignment.coop == ctx.id) & (Assignment.id == assignment_id))
-            .run()
-        )
-        await AssignmentEvent.insert(
-            AssignmentEvent(coop=ctx.id, assignment=assignment_id, kind=new, by=ctx.viewer.id)
-        ).run()
+        await set_status_in_unit(ctx.id, assignment_id, new, ctx.viewer.id)
         await audit.record(
             f"work.assignment_{new}",
             actor_id=ctx.viewer.id,
@@ -1454,11 +1465,16 @@ async def accept_assignment(ctx: CoopContext, assignment_id: int, form: Form, ip
     (`warning_accepted_in_unit`: the coach's e-mail). 404 for anyone else's offer; NotPossible when the offer is no
     longer open."""
     async with coop_unit(ctx.id, ctx.viewer.id):
-        found = await my_assignment_in_unit(ctx.id, ctx.viewer.id, assignment_id)
-        if found.substitution_id is not None:
+        search_id = await (
+            Assignment.select(Assignment.substitution_id)
+            .where((Assignment.coop == ctx.id) & (Assignment.id == assignment_id))
+            .output(as_list=True)
+            .run()
+        )
+        if search_id and search_id[0] is not None:
             # Lock order: the search before the offer. The first to accept changes the search's other offers, so
             # everyone else must wait on the search, not hold their own offer while waiting.
-            await lock_row(Substitution, ctx.id, found.substitution_id)
+            await lock_row(Substitution, ctx.id, search_id[0])
         found = await my_assignment_in_unit(ctx.id, ctx.viewer.id, assignment_id, lock=True)
         _check_open(found)
         warning = await _acceptance_warning(ctx.id, found)
@@ -1467,18 +1483,11 @@ async def accept_assignment(ctx: CoopContext, assignment_id: int, form: Form, ip
         search = None
         if found.substitution_id is not None:  # the first to accept takes the job
             search = await substitutes.check_take_in_unit(ctx.id, found.substitution_id)
-        await (
-            Assignment.update({Assignment.status: "accepted", Assignment.answered_at: dates.now()})
-            .where((Assignment.coop == ctx.id) & (Assignment.id == assignment_id))
-            .run()
-        )
         if warning:
             await AssignmentEvent.insert(
                 AssignmentEvent(coop=ctx.id, assignment=assignment_id, kind="warned", by=ctx.viewer.id, note=WARNED)
             ).run()
-        await AssignmentEvent.insert(
-            AssignmentEvent(coop=ctx.id, assignment=assignment_id, kind="accepted", by=ctx.viewer.id)
-        ).run()
+        await set_status_in_unit(ctx.id, assignment_id, "accepted", ctx.viewer.id)
         if warning and (told := _employment("warning_accepted_in_unit")) is not None:
             await told(ctx.id, found.member_id, assignment_id, warning)
         if search is not None and found.member_id is not None:
@@ -1501,14 +1510,7 @@ async def decline_assignment(ctx: CoopContext, assignment_id: int, ip: str) -> A
         found = await my_assignment_in_unit(ctx.id, ctx.viewer.id, assignment_id, lock=True)
         if found.status != "offered":
             raise NotPossible(_ANSWERED.get(found.status, N_("This offer is already answered.")))
-        await (
-            Assignment.update({Assignment.status: "declined", Assignment.answered_at: dates.now()})
-            .where((Assignment.coop == ctx.id) & (Assignment.id == assignment_id))
-            .run()
-        )
-        await AssignmentEvent.insert(
-            AssignmentEvent(coop=ctx.id, assignment=assignment_id, kind="declined", by=ctx.viewer.id)
-        ).run()
+        await set_status_in_unit(ctx.id, assignment_id, "declined", ctx.viewer.id)
         await audit.record(
             "work.offer_declined",
             actor_id=ctx.viewer.id,

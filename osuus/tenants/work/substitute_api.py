@@ -146,10 +146,8 @@ async def api_search(coop: CoopContext, substitution_id: int) -> SearchDetailOut
 
 
 async def _step(request: Req, coop: CoopContext, substitution_id: int, action: str) -> Response[Any]:
-    steps = {"offers": substitutes.send_offers, "approve": substitutes.approve, "refuse": substitutes.refuse,
-             "stop": substitutes.stop}  # fmt: skip
     try:
-        await steps[action](coop, substitution_id, client_ip(request))
+        await substitutes.SEARCH_STEPS[action](coop, substitution_id, client_ip(request))
     except NotPossible as problem:
         return _not_possible(problem)
     return Response(search_out(await substitutes.get_substitution(coop, substitution_id), coop), status_code=200)

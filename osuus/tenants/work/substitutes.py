@@ -19,6 +19,7 @@ Every step is a `work_substitution_event`; the assignments keep their own events
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,9 +45,12 @@ from osuus.tenants.work.service import (
     AssignmentView,
     NotPossible,
     _assignments,
+    _mail_worker,
     _require_unit,
     assignment_in_unit,
     my_assignment_in_unit,
+    offer_in_unit,
+    set_status_in_unit,
 )
 from osuus.tenants.work.tables import (
     WEEKDAYS,
@@ -528,23 +532,14 @@ async def _offer_in_unit(ctx: CoopContext, search: SubstitutionView) -> list[int
         return []
     ids = []
     for person in chosen:
-        rows = (
-            await Assignment.insert(
-                Assignment(
-                    coop=ctx.id, order=search.order_id, role="worker", member=person.member_id, status="offered",
-                    planned_day=search.planned_day, planned_minutes=search.planned_minutes,
-                    offered_by=ctx.viewer.id, substitution_id=search.id,
-                )
+        ids.append(
+            await offer_in_unit(
+                ctx.id, search.order_id, person.member_id, search.planned_day, search.planned_minutes,
+                ctx.viewer.id, substitution_id=search.id,
             )
-            .returning(Assignment.id)
-            .run()
         )  # fmt: skip
-        ids.append(int(rows[0]["id"]))
-        await AssignmentEvent.insert(
-            AssignmentEvent(coop=ctx.id, assignment=ids[-1], kind="offered", by=ctx.viewer.id)
-        ).run()
         await _event(ctx.id, search.id, "offered", ctx.viewer.id, person.member_id)
-        await _mail_member(ctx, person.member_id, "work_substitute_offer", search=search)
+        await _mail_worker(ctx, person.member_id, "work_substitute_offer", search=search)
     return ids
 
 
@@ -621,39 +616,24 @@ async def _withdraw_offers(coop_id: int, search_id: int, by: int | None, note: s
         coop_id,
         search_id,
     ).run()
-    now = dates.now()
     for r in rows:
-        if r["id"] == keep:
-            continue
-        await (
-            Assignment.update({Assignment.status: "withdrawn", Assignment.answered_at: now})
-            .where((Assignment.coop == coop_id) & (Assignment.id == r["id"]))
-            .run()
-        )
-        await AssignmentEvent.insert(
-            AssignmentEvent(coop=coop_id, assignment=r["id"], kind="withdrawn", by=by, note=note)
-        ).run()
+        if r["id"] != keep:
+            await set_status_in_unit(coop_id, r["id"], "withdrawn", by, note)
 
 
 async def _fill_in_unit(ctx: CoopContext, search: SubstitutionView, taken_id: int) -> None:
     """The substitute has the job: the first worker's assignment is `replaced`, the search `filled`."""
-    now = dates.now()
+    await set_status_in_unit(ctx.id, search.assignment_id, "replaced", ctx.viewer.id)
     await (
-        Assignment.update({Assignment.status: "replaced", Assignment.answered_at: now})
-        .where((Assignment.coop == ctx.id) & (Assignment.id == search.assignment_id))
-        .run()
-    )
-    await AssignmentEvent.insert(
-        AssignmentEvent(coop=ctx.id, assignment=search.assignment_id, kind="replaced", by=ctx.viewer.id)
-    ).run()
-    await (
-        Substitution.update({Substitution.status: "filled", Substitution.taken: taken_id, Substitution.closed_at: now})
+        Substitution.update(
+            {Substitution.status: "filled", Substitution.taken: taken_id, Substitution.closed_at: dates.now()}
+        )
         .where((Substitution.coop == ctx.id) & (Substitution.id == search.id))
         .run()
     )
     await _event(ctx.id, search.id, "filled", ctx.viewer.id)
     filled = await substitution_in_unit(ctx.id, search.id)
-    await _mail_member(ctx, search.member_id, "work_substitute_news", search=filled, what="found")
+    await _mail_worker(ctx, search.member_id, "work_substitute_news", search=filled, what="found")
 
 
 # --- approve, refuse, stop -------------------------------------------------------------------------------------
@@ -670,7 +650,7 @@ async def approve(ctx: CoopContext, substitution_id: int, ip: str) -> Substituti
         await _event(ctx.id, search.id, "approved", ctx.viewer.id, taken.member_id)
         await _fill_in_unit(ctx, search, search.taken_id)
         if taken.member_id is not None:
-            await _mail_member(ctx, taken.member_id, "work_substitute_news", search=search, what="approved")
+            await _mail_worker(ctx, taken.member_id, "work_substitute_news", search=search, what="approved")
         await audit.record(
             "work.substitute_approved", actor_id=ctx.viewer.id, coop_id=ctx.id,
             target=f"work_substitution:{substitution_id}", ip=ip, assignment_id=search.taken_id,
@@ -687,16 +667,7 @@ async def refuse(ctx: CoopContext, substitution_id: int, ip: str) -> Substitutio
         _check_search(search, ("waiting",))
         assert search.taken_id is not None
         taken = await assignment_in_unit(ctx.id, search.taken_id)
-        await (
-            Assignment.update({Assignment.status: "cancelled", Assignment.answered_at: dates.now()})
-            .where((Assignment.coop == ctx.id) & (Assignment.id == search.taken_id))
-            .run()
-        )
-        await AssignmentEvent.insert(
-            AssignmentEvent(
-                coop=ctx.id, assignment=search.taken_id, kind="cancelled", by=ctx.viewer.id, note=NOT_APPROVED
-            )
-        ).run()
+        await set_status_in_unit(ctx.id, search.taken_id, "cancelled", ctx.viewer.id, NOT_APPROVED)
         await (
             Substitution.update({Substitution.status: "open", Substitution.taken: None})
             .where((Substitution.coop == ctx.id) & (Substitution.id == substitution_id))
@@ -704,7 +675,7 @@ async def refuse(ctx: CoopContext, substitution_id: int, ip: str) -> Substitutio
         )
         await _event(ctx.id, search.id, "refused", ctx.viewer.id, taken.member_id)
         if taken.member_id is not None:
-            await _mail_member(ctx, taken.member_id, "work_substitute_news", search=search, what="refused")
+            await _mail_worker(ctx, taken.member_id, "work_substitute_news", search=search, what="refused")
         await audit.record(
             "work.substitute_refused", actor_id=ctx.viewer.id, coop_id=ctx.id,
             target=f"work_substitution:{substitution_id}", ip=ip, assignment_id=search.taken_id,
@@ -721,12 +692,21 @@ async def stop(ctx: CoopContext, substitution_id: int, ip: str) -> SubstitutionV
         if search.status != "open":
             raise NotPossible(_SEARCH_STATE[search.status])
         await _close_in_unit(ctx.id, search.id, ctx.viewer.id)
-        await _mail_member(ctx, search.member_id, "work_substitute_news", search=search, what="stopped")
+        await _mail_worker(ctx, search.member_id, "work_substitute_news", search=search, what="stopped")
         await audit.record(
             "work.substitute_search_stopped", actor_id=ctx.viewer.id, coop_id=ctx.id,
             target=f"work_substitution:{substitution_id}", ip=ip,
         )  # fmt: skip
         return await substitution_in_unit(ctx.id, substitution_id)
+
+
+# What a manager can do with a search, by the word in its address (pages and API).
+SEARCH_STEPS: dict[str, Callable[[CoopContext, int, str], Awaitable[Any]]] = {
+    "offers": send_offers,
+    "approve": approve,
+    "refuse": refuse,
+    "stop": stop,
+}
 
 
 async def _close_in_unit(coop_id: int, search_id: int, by: int | None) -> None:
@@ -815,20 +795,6 @@ async def get_substitution(ctx: CoopContext, substitution_id: int) -> Substituti
 
 
 # --- e-mails ---------------------------------------------------------------------------------------------------
-
-
-async def _mail_member(ctx: CoopContext, member_id: int, template: str, **context: Any) -> None:
-    rows = await Assignment.raw(
-        "SELECT u.email, u.language, m.name FROM member m JOIN app_user u ON u.id = m.user_id "
-        "WHERE m.coop_id = {} AND m.id = {}",
-        ctx.id,
-        member_id,
-    ).run()
-    if rows:
-        await send_mail(
-            rows[0]["email"], template, rows[0]["language"] or get_language(), name=rows[0]["name"],
-            coop_name=ctx.name, link=f"/c/{ctx.slug}/work/mine", **context,
-        )  # fmt: skip
 
 
 async def _tell_coaches(ctx: CoopContext, search: SubstitutionView, what: str, offered: int = 0) -> None:
