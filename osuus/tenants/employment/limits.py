@@ -20,7 +20,6 @@ from typing import Any
 
 import structlog
 
-from osuus.platform import crypto
 from osuus.platform.tables import AuditLog
 from osuus.platform.tenancy import TenancyError, current_coop_id, current_unit
 from osuus.tenants.employment import earnings
@@ -28,13 +27,12 @@ from osuus.tenants.employment.earnings import Month, MonthEarnings, PayRow, Wage
 from osuus.tenants.employment.service import (
     READ_ACTION,
     ProfileView,
-    UnreadableProfile,
-    _aad,
     _contracts,
+    open_profile,
     periods_of,
     profile_on,
 )
-from osuus.tenants.employment.tables import BENEFIT_KINDS, BenefitProfile, OtherPay, WorkerCoach
+from osuus.tenants.employment.tables import BenefitProfile, OtherPay, WorkerCoach
 
 log = structlog.get_logger(__name__)
 
@@ -76,28 +74,6 @@ def _require_unit(coop_id: int, name: str) -> None:
         raise TenancyError(f"{name} needs the unit of the same coop")
 
 
-def _open(coop_id: int, row: dict[str, Any]) -> ProfileView:
-    """One profile row opened and checked as `service._profiles_in_unit` does."""
-    member_id = int(row["member_id"])
-    try:
-        value = crypto.open_json(row["key_id"], row["sealed"], _aad(coop_id, member_id, row["valid_from"]))
-    except crypto.DecryptionError:
-        log.error("employment.benefit_profile.unreadable", coop_id=coop_id, profile_id=row["id"], key_id=row["key_id"])
-        raise UnreadableProfile(f"benefit profile {row['id']} does not open") from None
-    kind = value.get("kind") if isinstance(value, dict) else None
-    limit = value.get("limit_cents") if isinstance(value, dict) else None
-    if kind not in BENEFIT_KINDS or not (limit is None or isinstance(limit, int)):
-        raise UnreadableProfile(f"benefit profile {row['id']} has an unknown shape")
-    return ProfileView(
-        id=int(row["id"]),
-        valid_from=row["valid_from"],
-        kind=kind,
-        limit_cents=limit,
-        recorded_by=row["recorded_by"] or "",
-        created_at=row["created_at"],
-    )
-
-
 _PROFILES_SQL = """SELECT p.id, p.member_id, p.valid_from, p.key_id, p.sealed, p.created_at,
   coalesce(u.name, '') AS recorded_by, coalesce(m.name, '') AS person
 FROM benefit_profile p
@@ -122,7 +98,7 @@ async def read_limits_in_unit(coop_id: int, purpose: str, ip: str = "") -> Limit
     names: dict[int, str] = {}
     for r in rows:
         member_id = int(r["member_id"])
-        histories.setdefault(member_id, []).append(_open(coop_id, r))
+        histories.setdefault(member_id, []).append(open_profile(coop_id, member_id, r, r["recorded_by"]))
         names[member_id] = r["person"]
     if histories:
         members = sorted(histories)
@@ -137,7 +113,7 @@ async def _work_rows(
     coop_id: int, member_ids: list[int], month: Month
 ) -> tuple[dict[int, list[Any]], dict[int, list[Any]]]:
     try:
-        from osuus.tenants.work.hours import hours_for_workers_in_unit, planned_for_workers_in_unit
+        from osuus.tenants.work.service import hours_for_workers_in_unit, planned_for_workers_in_unit
     except ImportError:  # like the service: without the work context nobody has hours
         return {m: [] for m in member_ids}, {m: [] for m in member_ids}
     hours = await hours_for_workers_in_unit(coop_id, member_ids, month.first_day, month.last_day)

@@ -980,28 +980,29 @@ async def _profiles_in_unit(coop_id: int, member_id: int, purpose: str, ip: str 
         member_id=member_id,
         purpose=purpose,
     )
-    found = []
-    for r in rows:
-        try:
-            value = crypto.open_json(r["key_id"], r["sealed"], _aad(coop_id, member_id, r["valid_from"]))
-        except crypto.DecryptionError:
-            log.error("employment.benefit_profile.unreadable", coop_id=coop_id, profile_id=r["id"], key_id=r["key_id"])
-            raise UnreadableProfile(f"benefit profile {r['id']} does not open") from None
-        kind = value.get("kind") if isinstance(value, dict) else None
-        limit = value.get("limit_cents") if isinstance(value, dict) else None
-        if kind not in BENEFIT_KINDS or not (limit is None or isinstance(limit, int)):
-            raise UnreadableProfile(f"benefit profile {r['id']} has an unknown shape")
-        found.append(
-            ProfileView(
-                id=int(r["id"]),
-                valid_from=r["valid_from"],
-                kind=kind,
-                limit_cents=limit,
-                recorded_by=r["recorded_by.name"] or "",
-                created_at=r["created_at"],
-            )
-        )
-    return found
+    return [open_profile(coop_id, member_id, r, r["recorded_by.name"]) for r in rows]
+
+
+def open_profile(coop_id: int, member_id: int, row: dict[str, Any], recorded_by: str | None) -> ProfileView:
+    """One sealed profile row opened and checked (the key, the shape). Callers log the read: `_profiles_in_unit`
+    one person at a time, `limits.read_limits_in_unit` a whole coop at once."""
+    try:
+        value = crypto.open_json(row["key_id"], row["sealed"], _aad(coop_id, member_id, row["valid_from"]))
+    except crypto.DecryptionError:
+        log.error("employment.benefit_profile.unreadable", coop_id=coop_id, profile_id=row["id"], key_id=row["key_id"])
+        raise UnreadableProfile(f"benefit profile {row['id']} does not open") from None
+    kind = value.get("kind") if isinstance(value, dict) else None
+    limit = value.get("limit_cents") if isinstance(value, dict) else None
+    if kind not in BENEFIT_KINDS or not (limit is None or isinstance(limit, int)):
+        raise UnreadableProfile(f"benefit profile {row['id']} has an unknown shape")
+    return ProfileView(
+        id=int(row["id"]),
+        valid_from=row["valid_from"],
+        kind=kind,
+        limit_cents=limit,
+        recorded_by=recorded_by or "",
+        created_at=row["created_at"],
+    )
 
 
 def profile_on(history: list[ProfileView], day: dt.date) -> ProfileView | None:

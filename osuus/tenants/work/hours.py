@@ -34,11 +34,8 @@ from osuus.tenants.work.service import (
     NOTE_MAX,
     STARTED_BY_LOGGING,
     AssignmentView,
-    HoursRow,
     NotPossible,
-    PlannedRow,
     _assignments,
-    _require_unit,
     format_clock,
     my_assignment_in_unit,
     read_clock,
@@ -706,58 +703,3 @@ async def my_work(ctx: CoopContext) -> MyWork:
     offers = [a for a in mine if a.status == "offered" and a.order_status != "done"]
     jobs = [a for a in mine if a.status == "accepted" and (a.order_status != "done" or a.planned_day >= recent)]
     return MyWork(offers, jobs, running, month, bool(members), pay)
-
-
-# --- for the employment context: many workers at once -----------------------------------------------------------
-# The batched twins of service.hours_for_worker_in_unit and service.planned_for_worker_in_unit (the same rows, the
-# same order, per worker), for a dashboard that reads the month of every worker with a limit in one go.
-
-
-async def hours_for_workers_in_unit(
-    coop_id: int, member_ids: list[int], start: dt.date, end: dt.date
-) -> dict[int, list[HoursRow]]:
-    """What `hours_for_worker_in_unit` gives for each of the workers, in one query (workers without rows: [])."""
-    _require_unit(coop_id, "hours_for_workers_in_unit")
-    found: dict[int, list[HoursRow]] = {m: [] for m in member_ids}
-    if not member_ids:
-        return found
-    rows = await HourEntry.raw(
-        "SELECT h.member_id, h.day, h.minutes, h.status, h.assignment_id FROM work_hours h "
-        "WHERE h.coop_id = {} AND h.member_id = ANY({}) AND h.day BETWEEN {} AND {} "
-        "AND h.status <> 'running' AND h.minutes > 0 AND " + LATEST + " ORDER BY h.member_id, h.day, h.id",
-        coop_id,
-        member_ids,
-        start,
-        end,
-    ).run()
-    for r in rows:
-        found[int(r["member_id"])].append(
-            HoursRow(r["day"], int(r["minutes"]), r["status"] == "approved", int(r["assignment_id"]))
-        )
-    return found
-
-
-async def planned_for_workers_in_unit(
-    coop_id: int, member_ids: list[int], start: dt.date, end: dt.date
-) -> dict[int, list[PlannedRow]]:
-    """What `planned_for_worker_in_unit` gives for each of the workers, in one query (workers without rows: [])."""
-    _require_unit(coop_id, "planned_for_workers_in_unit")
-    found: dict[int, list[PlannedRow]] = {m: [] for m in member_ids}
-    if not member_ids:
-        return found
-    rows = await HourEntry.raw(
-        "SELECT a.member_id, a.id, a.planned_day, a.planned_minutes FROM work_assignment a "
-        "JOIN work_order o ON o.coop_id = a.coop_id AND o.id = a.order_id "
-        "WHERE a.coop_id = {} AND a.member_id = ANY({}) AND a.role = 'worker' AND a.status = 'accepted' "
-        "AND a.planned_day BETWEEN {} AND {} AND o.status IN ('accepted', 'scheduled', 'in_progress') "
-        "AND NOT EXISTS (SELECT 1 FROM work_hours h WHERE h.coop_id = a.coop_id AND h.assignment_id = a.id "
-        "AND (h.minutes IS NULL OR h.minutes > 0) AND " + LATEST + ") "
-        "ORDER BY a.member_id, a.planned_day, a.id",
-        coop_id,
-        member_ids,
-        start,
-        end,
-    ).run()
-    for r in rows:
-        found[int(r["member_id"])].append(PlannedRow(r["planned_day"], int(r["planned_minutes"]), int(r["id"])))
-    return found

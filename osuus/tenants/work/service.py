@@ -1580,16 +1580,7 @@ async def hours_for_worker_in_unit(coop_id: int, member_id: int, start: dt.date,
     the latest version of each entry only (a correction replaces what it corrects), without a running clock and
     without entries corrected to 0 minutes. Coach time is never here. By day, then in the order they were logged."""
     _require_unit(coop_id, "hours_for_worker_in_unit")
-    rows = await WorkOrder.raw(
-        "SELECT h.day, h.minutes, h.status, h.assignment_id FROM work_hours h "
-        "WHERE h.coop_id = {} AND h.member_id = {} AND h.day BETWEEN {} AND {} "
-        "AND h.status <> 'running' AND h.minutes > 0 AND " + LATEST + " ORDER BY h.day, h.id",
-        coop_id,
-        member_id,
-        start,
-        end,
-    ).run()
-    return [HoursRow(r["day"], int(r["minutes"]), r["status"] == "approved", int(r["assignment_id"])) for r in rows]
+    return (await hours_for_workers_in_unit(coop_id, [member_id], start, end))[member_id]
 
 
 async def planned_for_worker_in_unit(coop_id: int, member_id: int, start: dt.date, end: dt.date) -> list[PlannedRow]:
@@ -1598,20 +1589,57 @@ async def planned_for_worker_in_unit(coop_id: int, member_id: int, start: dt.dat
     with no hours logged on them yet (a running clock counts as logged). Past days are included when nothing was
     logged: the caller chooses the range."""
     _require_unit(coop_id, "planned_for_worker_in_unit")
+    return (await planned_for_workers_in_unit(coop_id, [member_id], start, end))[member_id]
+
+
+async def hours_for_workers_in_unit(
+    coop_id: int, member_ids: list[int], start: dt.date, end: dt.date
+) -> dict[int, list[HoursRow]]:
+    """What `hours_for_worker_in_unit` gives for each of the workers, in one query (workers without rows: [])."""
+    _require_unit(coop_id, "hours_for_workers_in_unit")
+    found: dict[int, list[HoursRow]] = {m: [] for m in member_ids}
+    if not member_ids:
+        return found
     rows = await WorkOrder.raw(
-        "SELECT a.id, a.planned_day, a.planned_minutes FROM work_assignment a "
-        "JOIN work_order o ON o.coop_id = a.coop_id AND o.id = a.order_id "
-        "WHERE a.coop_id = {} AND a.member_id = {} AND a.role = 'worker' AND a.status = 'accepted' "
-        "AND a.planned_day BETWEEN {} AND {} AND o.status IN ('accepted', 'scheduled', 'in_progress') "
-        "AND NOT EXISTS (SELECT 1 FROM work_hours h WHERE h.coop_id = a.coop_id AND h.assignment_id = a.id "
-        "AND (h.minutes IS NULL OR h.minutes > 0) AND " + LATEST + ") "
-        "ORDER BY a.planned_day, a.id",
+        "SELECT h.member_id, h.day, h.minutes, h.status, h.assignment_id FROM work_hours h "
+        "WHERE h.coop_id = {} AND h.member_id = ANY({}) AND h.day BETWEEN {} AND {} "
+        "AND h.status <> 'running' AND h.minutes > 0 AND " + LATEST + " ORDER BY h.member_id, h.day, h.id",
         coop_id,
-        member_id,
+        member_ids,
         start,
         end,
     ).run()
-    return [PlannedRow(r["planned_day"], int(r["planned_minutes"]), int(r["id"])) for r in rows]
+    for r in rows:
+        found[int(r["member_id"])].append(
+            HoursRow(r["day"], int(r["minutes"]), r["status"] == "approved", int(r["assignment_id"]))
+        )
+    return found
+
+
+async def planned_for_workers_in_unit(
+    coop_id: int, member_ids: list[int], start: dt.date, end: dt.date
+) -> dict[int, list[PlannedRow]]:
+    """What `planned_for_worker_in_unit` gives for each of the workers, in one query (workers without rows: [])."""
+    _require_unit(coop_id, "planned_for_workers_in_unit")
+    found: dict[int, list[PlannedRow]] = {m: [] for m in member_ids}
+    if not member_ids:
+        return found
+    rows = await WorkOrder.raw(
+        "SELECT a.member_id, a.id, a.planned_day, a.planned_minutes FROM work_assignment a "
+        "JOIN work_order o ON o.coop_id = a.coop_id AND o.id = a.order_id "
+        "WHERE a.coop_id = {} AND a.member_id = ANY({}) AND a.role = 'worker' AND a.status = 'accepted' "
+        "AND a.planned_day BETWEEN {} AND {} AND o.status IN ('accepted', 'scheduled', 'in_progress') "
+        "AND NOT EXISTS (SELECT 1 FROM work_hours h WHERE h.coop_id = a.coop_id AND h.assignment_id = a.id "
+        "AND (h.minutes IS NULL OR h.minutes > 0) AND " + LATEST + ") "
+        "ORDER BY a.member_id, a.planned_day, a.id",
+        coop_id,
+        member_ids,
+        start,
+        end,
+    ).run()
+    for r in rows:
+        found[int(r["member_id"])].append(PlannedRow(r["planned_day"], int(r["planned_minutes"]), int(r["id"])))
+    return found
 
 
 async def approved_minutes_in_unit(coop_id: int, order_id: int) -> dict[int, int]:

@@ -19,7 +19,6 @@ from osuus.platform.dates import today
 from osuus.platform.tenancy import coop_unit
 from osuus.tenants.employment import limits, service
 from osuus.tenants.employment.earnings import Month
-from osuus.tenants.work import hours as work_hours
 from osuus.tenants.work import service as work_service
 from osuus.tenants.work import week
 from tests.fixtures import SignIn, browsers_by_email
@@ -138,8 +137,8 @@ async def test_the_work_contexts_batched_rows_equal_its_rows_per_worker() -> Non
     people = [m.under, m.at, m.over, m.no_limit, m.no_wage, m.place.pekka.member_id]
     last = dt.date(2030, 5, 31)
     async with coop_unit(m.place.id, m.place.users["admin"]):
-        hours = await work_hours.hours_for_workers_in_unit(m.place.id, people, first, last)
-        planned = await work_hours.planned_for_workers_in_unit(m.place.id, people, first, last)
+        hours = await work_service.hours_for_workers_in_unit(m.place.id, people, first, last)
+        planned = await work_service.planned_for_workers_in_unit(m.place.id, people, first, last)
         for p in people:
             assert hours[p] == await work_service.hours_for_worker_in_unit(m.place.id, p, first, last), p
             assert planned[p] == await work_service.planned_for_worker_in_unit(m.place.id, p, first, last), p
